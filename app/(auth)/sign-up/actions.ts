@@ -1,0 +1,12 @@
+"use server";
+
+import { runAction, type ActionResult } from "@/app/_server/actions";
+import { signUp } from "@/lib/auth/users";
+
+/** Creates the account only; the client then signs in through next-auth so the session cookie is set there. */
+export async function signUpAction(input: unknown): Promise<ActionResult<{ email: string }>> {
+  return runAction(async () => {
+    const user = await signUp(input);
+    return { email: user.email };
+  });
+}

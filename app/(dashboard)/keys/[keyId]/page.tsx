@@ -1,0 +1,162 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import type { ReactNode } from "react";
+import { requireSessionActor } from "@/app/_server/session";
+import { ApiError } from "@/lib/errors";
+import { getKeyAuditOrThrow, getKeyOrThrow } from "@/lib/keys/get-key-or-throw";
+import { AuditList } from "@/components/keys/audit-list";
+import { EnvironmentBadge, KeyStatusBadge, ScopeBadges } from "@/components/keys/key-badges";
+import { KeyActions } from "@/components/keys/key-actions";
+import { Alert } from "@/components/ui/alert";
+import { LocalTime } from "@/components/ui/local-time";
+
+type Params = { params: Promise<{ keyId: string }> };
+
+export async function generateMetadata({ params }: Params): Promise<Metadata> {
+  return { title: (await params).keyId };
+}
+
+/** Another owner's key is "not found" in lib/, and so it is here: a 404 page, never a hint that it exists. */
+async function loadOrNotFound<T>(load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (err) {
+    if (err instanceof ApiError && err.code === "not_found") notFound();
+    throw err;
+  }
+}
+
+function Item({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="grid grid-cols-[10rem_1fr] gap-4 px-4 py-2.5">
+      <dt className="text-xs font-medium text-slate-500">{label}</dt>
+      <dd className="min-w-0 text-sm text-slate-900">{children}</dd>
+    </div>
+  );
+}
+
+const none = <span className="text-slate-400">—</span>;
+
+export default async function KeyDetailPage({ params }: Params) {
+  const actor = await requireSessionActor();
+  const { keyId } = await params;
+  const [key, audit] = await Promise.all([
+    loadOrNotFound(() => getKeyOrThrow(actor, keyId)),
+    loadOrNotFound(() => getKeyAuditOrThrow(actor, keyId)),
+  ]);
+  const othersKey = actor.role === "support" && key.ownerEmail !== undefined && key.ownerEmail !== actor.email;
+
+  return (
+    <div className="space-y-6">
+      <div>
+        <Link href="/keys" className="text-xs text-slate-500 hover:text-slate-800">
+          ← API keys
+        </Link>
+        <div className="mt-1 flex flex-wrap items-start justify-between gap-3">
+          <div className="min-w-0">
+            <div className="flex items-center gap-2">
+              <h1 className="truncate text-xl font-semibold text-slate-900">{key.name}</h1>
+              <KeyStatusBadge status={key.status} />
+              <EnvironmentBadge environment={key.environment} />
+            </div>
+            <p className="mt-0.5 font-mono text-xs text-slate-600">{key.keyId}</p>
+          </div>
+          <KeyActions apiKey={key} />
+        </div>
+        {othersKey && key.status !== "revoked" ? (
+          <p className="mt-2 text-xs text-slate-500">
+            This key belongs to {key.ownerEmail}. As support staff you can revoke it; only its owner can change it.
+          </p>
+        ) : null}
+      </div>
+
+      {key.status === "revoked" ? (
+        <Alert tone="error" title="This key is revoked. Every request with it is refused.">
+          Revoked <LocalTime iso={key.revokedAt} />
+          {key.revokedReason ? <> · Reason: {key.revokedReason}</> : null}
+        </Alert>
+      ) : null}
+      {key.status === "expired" ? (
+        <Alert tone="warning" title="This key has expired. Requests with it are refused.">
+          Set a new expiry in Edit to bring it back.
+        </Alert>
+      ) : null}
+      {key.status !== "revoked"
+        ? key.secretsInGrace.map((old) => (
+            <Alert key={old.lastFour + old.retiresAt} tone="info">
+              The previous secret (<span className="font-mono">…{old.lastFour}</span>) is still accepted until{" "}
+              <LocalTime iso={old.retiresAt} />.
+            </Alert>
+          ))
+        : null}
+
+      <section aria-labelledby="key-details" className="rounded-lg border border-slate-200 bg-white shadow-sm">
+        <h2 id="key-details" className="border-b border-slate-100 px-4 py-2.5 text-sm font-semibold">
+          Details
+        </h2>
+        <dl className="divide-y divide-slate-100">
+          {key.ownerEmail !== undefined ? <Item label="Owner">{key.ownerEmail}</Item> : null}
+          <Item label="Partner">{key.partner ?? none}</Item>
+          <Item label="Description">
+            {key.description ? <span className="whitespace-pre-line">{key.description}</span> : none}
+          </Item>
+          <Item label="Scopes">
+            <ScopeBadges scopes={key.scopes} />
+          </Item>
+          <Item label="Current secret">
+            {key.secret ? (
+              <>
+                <span className="font-mono">…{key.secret.lastFour}</span>
+                <span className="text-xs text-slate-500">
+                  {" "}
+                  · issued <LocalTime iso={key.secret.createdAt} />
+                </span>
+              </>
+            ) : (
+              none
+            )}
+          </Item>
+          <Item label="Expires">
+            <LocalTime iso={key.expiresAt} empty="Never" />
+          </Item>
+          <Item label="IP allowlist">
+            {key.ipAllowlist.length ? (
+              <span className="font-mono text-xs">{key.ipAllowlist.join(", ")}</span>
+            ) : (
+              <span className="text-slate-500">Any IP</span>
+            )}
+          </Item>
+          <Item label="Rate limit">
+            {key.rateLimitPerMinute ? (
+              `${key.rateLimitPerMinute} requests/min`
+            ) : (
+              <span className="text-slate-500">Default</span>
+            )}
+          </Item>
+          <Item label="Last used">
+            <LocalTime iso={key.lastUsedAt} empty="Never" />
+          </Item>
+          <Item label="Created">
+            <LocalTime iso={key.createdAt} />
+          </Item>
+          <Item label="Updated">
+            <LocalTime iso={key.updatedAt} />
+          </Item>
+        </dl>
+      </section>
+
+      {/* Reserved: the key's recent requests (from the request log) go here, between details and audit. */}
+
+      <section
+        aria-labelledby="key-audit"
+        className="rounded-lg border border-slate-200 bg-white px-4 py-2.5 shadow-sm"
+      >
+        <h2 id="key-audit" className="text-sm font-semibold">
+          Audit trail
+        </h2>
+        <AuditList events={audit} />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { requireSessionActor } from "@/app/_server/session";
+import { runAction, type ActionResult } from "@/app/_server/actions";
+import { createKey } from "@/lib/keys/create-key";
+import { listKeys, type KeyPage } from "@/lib/keys/list-keys";
+import { revokeKey } from "@/lib/keys/revoke-key";
+import { rotateKey } from "@/lib/keys/rotate-key";
+import { updateKey } from "@/lib/keys/update-key";
+import type { KeyView } from "@/lib/keys/key-view";
+
+// Inputs are typed loosely on purpose: a server action is a public endpoint, and lib/ parses with zod.
+
+/** Keys live in the list and on their detail pages: refresh both after any change. */
+function refreshKeys() {
+  revalidatePath("/keys", "layout");
+}
+
+export async function listKeysAction(query: unknown): Promise<ActionResult<KeyPage>> {
+  const actor = await requireSessionActor();
+  return runAction(() => listKeys(actor, query));
+}
+
+/** The only place a new key's secret leaves the server: this one result, shown once. */
+export async function createKeyAction(input: unknown): Promise<ActionResult<{ key: KeyView; secret: string }>> {
+  const actor = await requireSessionActor();
+  const result = await runAction(() => createKey(actor, input));
+  if (result.ok) refreshKeys();
+  return result;
+}
+
+export async function updateKeyAction(keyId: string, input: unknown): Promise<ActionResult<KeyView>> {
+  const actor = await requireSessionActor();
+  const result = await runAction(() => updateKey(actor, String(keyId), input));
+  if (result.ok) refreshKeys();
+  return result;
+}
+
+export async function rotateKeyAction(
+  keyId: string,
+  input: unknown,
+): Promise<ActionResult<{ key: KeyView; secret: string }>> {
+  const actor = await requireSessionActor();
+  const result = await runAction(() => rotateKey(actor, String(keyId), input));
+  if (result.ok) refreshKeys();
+  return result;
+}
+
+export async function revokeKeyAction(keyId: string, input: unknown): Promise<ActionResult<KeyView>> {
+  const actor = await requireSessionActor();
+  const result = await runAction(() => revokeKey(actor, String(keyId), input));
+  if (result.ok) refreshKeys();
+  return result;
+}

@@ -1,0 +1,43 @@
+import type { Metadata } from "next";
+import { requireSessionActor } from "@/app/_server/session";
+import { runAction } from "@/app/_server/actions";
+import { listKeys } from "@/lib/keys/list-keys";
+import { KeysScreen } from "@/components/keys/keys-screen";
+import type { KeyFilters } from "@/components/keys/keys-filters";
+
+export const metadata: Metadata = { title: "API keys" };
+
+const STATUSES = ["active", "expired", "revoked"] as const;
+
+function first(value: string | string[] | undefined): string {
+  return (Array.isArray(value) ? value[0] : value) ?? "";
+}
+
+/** Only values the list accepts reach it, so a hand-edited URL shows a list rather than an error. */
+function readFilters(params: Record<string, string | string[] | undefined>): KeyFilters {
+  const status = first(params.status);
+  return {
+    q: first(params.q).trim().slice(0, 80),
+    status: (STATUSES as readonly string[]).includes(status) ? (status as KeyFilters["status"]) : "",
+  };
+}
+
+export default async function KeysPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const actor = await requireSessionActor();
+  const filters = readFilters(await searchParams);
+  const result = await runAction(() =>
+    listKeys(actor, { ...(filters.q ? { q: filters.q } : {}), ...(filters.status ? { status: filters.status } : {}) }),
+  );
+  return (
+    <KeysScreen
+      page={result.ok ? result.data : { data: [], nextCursor: null }}
+      error={result.ok ? null : result.error.message}
+      filters={filters}
+      showOwner={actor.role === "support"}
+    />
+  );
+}

@@ -1,0 +1,67 @@
+"use client";
+
+import { signIn } from "next-auth/react";
+import { useRouter } from "next/navigation";
+import { useState, useTransition, type FormEvent } from "react";
+import { signUpAction } from "@/app/(auth)/sign-up/actions";
+import { Alert } from "../ui/alert";
+import { Button } from "../ui/button";
+import { Field, Input } from "../ui/field";
+
+type Fields = Partial<Record<"email" | "password" | "name", string>>;
+
+export function SignUpForm() {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const [fields, setFields] = useState<Fields>({});
+  const [error, setError] = useState<string | null>(null);
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const email = String(data.get("email") ?? "");
+    const password = String(data.get("password") ?? "");
+    const name = String(data.get("name") ?? "");
+    startTransition(async () => {
+      const result = await signUpAction({ email, password, ...(name.trim() ? { name } : {}) });
+      if (!result.ok) {
+        setFields(result.error.fields ?? {});
+        setError(result.error.fields ? null : result.error.message);
+        return;
+      }
+      setFields({});
+      setError(null);
+      const session = await signIn("credentials", { redirect: false, email, password });
+      if (session?.ok && !session.error) {
+        router.replace("/keys");
+        router.refresh();
+      } else {
+        // The account exists; only the automatic sign-in failed, so send the user to sign in by hand.
+        router.replace("/sign-in");
+      }
+    });
+  }
+
+  return (
+    <form onSubmit={submit} noValidate className="space-y-4">
+      {error ? <Alert tone="error">{error}</Alert> : null}
+      <Field id="name" label="Name" hint="Optional." error={fields.name}>
+        {(control) => <Input {...control} name="name" autoComplete="name" />}
+      </Field>
+      <Field id="email" label="Email" error={fields.email}>
+        {(control) => <Input {...control} name="email" type="email" autoComplete="email" required />}
+      </Field>
+      <Field
+        id="password"
+        label="Password"
+        hint="At least 10 characters, with a digit or symbol."
+        error={fields.password}
+      >
+        {(control) => <Input {...control} name="password" type="password" autoComplete="new-password" required />}
+      </Field>
+      <Button type="submit" variant="primary" pending={pending} className="w-full">
+        Create account
+      </Button>
+    </form>
+  );
+}

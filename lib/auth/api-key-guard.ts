@@ -1,0 +1,207 @@
+import { performance } from "node:perf_hooks";
+import type { ApiRoute } from "../api-routes";
+import { ApiError, toApiError, toErrorResponse } from "../errors";
+import { newRequestId } from "../http/request-id";
+import { clientIp } from "../http/client-ip";
+import { isWellFormedSecret } from "../keys/key-format";
+import { hashSecret, hashesEqual } from "../keys/secret-hash";
+import { keyCache, type CachedKey } from "../keys/key-cache";
+import { rateLimiter, rateLimitHeaders } from "../rate-limit/rate-limiter";
+import { logWriter } from "../logs/log-writer";
+import type { LogEntry } from "../logs/log-entry";
+import type { Actor } from "./actor";
+import { readCredentials } from "./credentials";
+
+export type RouteParams = Record<string, string>;
+
+export type GuardedContext = {
+  requestId: string;
+  actor: Actor;
+  /** The verified key; null when a signed-in dashboard user called a key-or-session route. */
+  key: CachedKey | null;
+  params: RouteParams;
+};
+
+export type GuardedHandler = (req: Request, ctx: GuardedContext) => Promise<Response>;
+
+type NextContext = { params: Promise<Record<string, string | string[] | undefined>> };
+
+export type GuardOptions = {
+  /** For key-or-session routes: the signed-in dashboard user when no key credentials were sent. */
+  sessionActor?: () => Promise<Extract<Actor, { kind: "user" }> | null>;
+};
+
+type Verified = { key: CachedKey; slot: "current" | "previous" };
+
+/** Find the key and check the secret (current, or a rotated-out one still in grace) in constant time. */
+async function verifyPair(keyId: string, secret: string, now: number): Promise<Verified> {
+  // A malformed secret or key id never reaches the database; the answer is the same as a wrong secret.
+  if (!isWellFormedSecret(secret) || keyId.length > 64) throw invalidCredentials();
+  const key = await keyCache().get(keyId);
+  if (!key) throw invalidCredentials();
+  const presented = hashSecret(secret);
+  let slot: Verified["slot"] | null = null;
+  for (const s of key.secrets) {
+    const live = s.retiresAtMs === null || s.retiresAtMs > now;
+    if (hashesEqual(presented, s.hash) && live) slot = s.retiresAtMs === null ? "current" : "previous";
+  }
+  if (!slot) throw invalidCredentials();
+  return { key, slot };
+}
+
+const invalidCredentials = () =>
+  new ApiError("invalid_credentials", "The API key id or secret is wrong. Check both values, or create a new key.");
+
+function checkKeyState(key: CachedKey, ip: string | null, route: ApiRoute, now: number): void {
+  if (key.status === "revoked")
+    throw new ApiError("key_revoked", `API key ${key.keyId} has been revoked. Use another key.`);
+  if (key.status === "expired" || (key.expiresAtMs !== null && key.expiresAtMs <= now)) {
+    throw new ApiError("key_expired", `API key ${key.keyId} has expired. Extend its expiry or use another key.`);
+  }
+  if (!key.isIpAllowed(ip)) {
+    throw new ApiError(
+      "ip_not_allowed",
+      `Requests from ${ip ?? "an unknown address"} are not allowed for API key ${key.keyId}.`,
+    );
+  }
+  if (!key.scopes.has(route.scope)) {
+    throw new ApiError(
+      "insufficient_scope",
+      `This key lacks the ${route.scope} scope needed for ${route.method} ${route.path}.`,
+      {
+        details: { requiredScope: route.scope, grantedScopes: key.scopeList },
+      },
+    );
+  }
+}
+
+function keyActor(key: CachedKey, ip: string | null): Actor {
+  return {
+    kind: "key",
+    apiKeyId: key.apiKeyId,
+    keyId: key.keyId,
+    ownerId: key.ownerId,
+    scopes: key.scopeList,
+    environment: key.environment,
+    ip,
+  };
+}
+
+async function resolveParams(ctx: NextContext | undefined): Promise<RouteParams> {
+  const raw = ctx?.params ? await ctx.params : {};
+  const params: RouteParams = {};
+  for (const [k, v] of Object.entries(raw)) if (typeof v === "string") params[k] = v;
+  return params;
+}
+
+/** Session-authenticated writes must come from our own pages (SameSite cookies plus an Origin check). */
+function assertSameOrigin(req: Request): void {
+  if (req.method === "GET" || req.method === "HEAD") return;
+  const origin = req.headers.get("origin");
+  if (!origin) return;
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+  if (!host || new URL(origin).host !== host) {
+    throw new ApiError("forbidden", "Cross-site requests with a dashboard session are not allowed; use an API key.");
+  }
+}
+
+/**
+ * The partner API guard: credentials -> key cache -> constant-time secret check -> status/expiry -> IP
+ * allowlist -> scope -> rate limit -> handler -> request log. Every outcome, refusals included, is logged
+ * through the buffered writer; the request never waits for the database once the key is warm.
+ */
+export function withApiKey(route: ApiRoute, handler: GuardedHandler, options: GuardOptions = {}) {
+  return async function guarded(req: Request, nextCtx?: NextContext): Promise<Response> {
+    const started = performance.now();
+    const now = Date.now();
+    const requestId = newRequestId(now);
+    const ip = clientIp(req.headers);
+    const credentials = readCredentials(req.headers);
+    let key: CachedKey | null = null;
+    let presentedKeyId: string | null = null;
+    let slot: Verified["slot"] | null = null;
+    let response: Response;
+    let errorCode: string | null = null;
+    let logThis = true;
+    let extraHeaders: Record<string, string> = {};
+
+    try {
+      let actor: Actor;
+      if (credentials.kind === "pair") {
+        presentedKeyId = credentials.keyId.slice(0, 64);
+        const verified = await verifyPair(credentials.keyId, credentials.secret, now);
+        key = verified.key;
+        slot = verified.slot;
+        checkKeyState(key, ip, route, now);
+        if (key.rateLimitPerMinute) {
+          const decision = await rateLimiter().consume(key.apiKeyId, key.rateLimitPerMinute);
+          extraHeaders = rateLimitHeaders(decision);
+          if (!decision.allowed) {
+            throw new ApiError(
+              "rate_limited",
+              `Rate limit of ${decision.limit} requests per minute reached for ${key.keyId}. Retry in ${decision.resetSeconds} s.`,
+              {
+                headers: { "Retry-After": String(decision.resetSeconds) },
+              },
+            );
+          }
+        }
+        actor = keyActor(key, ip);
+      } else if (credentials.kind === "incomplete") {
+        presentedKeyId = credentials.keyId?.slice(0, 64) ?? null;
+        throw new ApiError("missing_credentials", credentials.message);
+      } else {
+        const sessionUser =
+          route.auth === "key-or-session" && options.sessionActor ? await options.sessionActor() : null;
+        if (!sessionUser) {
+          throw new ApiError(
+            "missing_credentials",
+            route.auth === "key-or-session"
+              ? "Send an API key (X-API-Key and X-API-Secret, or HTTP Basic) or sign in to the dashboard."
+              : "Send your API key id in X-API-Key and its secret in X-API-Secret (or use HTTP Basic auth).",
+          );
+        }
+        // The dashboard's own calls are not partner traffic: they are audited, not request-logged.
+        logThis = false;
+        assertSameOrigin(req);
+        actor = sessionUser;
+      }
+      response = await handler(req, { requestId, actor, key, params: await resolveParams(nextCtx) });
+      response.headers.set("X-Request-Id", requestId);
+      for (const [k, v] of Object.entries(extraHeaders)) response.headers.set(k, v);
+    } catch (err) {
+      const apiError = toApiError(err);
+      errorCode = apiError.code;
+      response = toErrorResponse(apiError, requestId, extraHeaders);
+    }
+
+    if (logThis) {
+      const entry: LogEntry = {
+        requestId,
+        timestamp: now,
+        apiKeyId: key?.apiKeyId ?? null,
+        keyId: key?.keyId ?? presentedKeyId,
+        keyName: key?.name ?? null,
+        partner: key?.partner ?? null,
+        ownerId: key?.ownerId ?? null,
+        environment: key?.environment ?? null,
+        method: req.method,
+        route: route.path,
+        path: new URL(req.url).pathname,
+        status: response.status,
+        latencyMs: performance.now() - started,
+        ip,
+        userAgent: req.headers.get("user-agent"),
+        errorCode,
+        secretSlot: slot,
+        scopeUsed: response.status < 400 ? route.scope : null,
+      };
+      try {
+        logWriter().enqueue(entry);
+      } catch (err) {
+        console.error(`[keyward] could not record request ${requestId}:`, err);
+      }
+    }
+    return response;
+  };
+}

@@ -1,0 +1,132 @@
+import { z } from "zod";
+
+/**
+ * One error type for the whole house. Anything in lib/ throws ApiError; the edges (route handlers, server
+ * actions, the API-key guard) turn it into the one error body with toErrorResponse().
+ */
+export const ERROR_STATUS = {
+  missing_credentials: 401,
+  invalid_credentials: 401,
+  key_revoked: 401,
+  key_expired: 401,
+  unauthenticated: 401,
+  ip_not_allowed: 403,
+  insufficient_scope: 403,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  item_unavailable: 409,
+  idempotency_conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  validation_failed: 400,
+  rate_limited: 429,
+  internal_error: 500,
+  service_unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export const DOCS_BASE = "/docs#errors";
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details?: Record<string, unknown>;
+  readonly headers?: Record<string, string>;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { details?: Record<string, unknown>; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
+    super(message, { cause: opts.cause });
+    this.name = "ApiError";
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+    this.details = opts.details;
+    this.headers = opts.headers;
+  }
+}
+
+export type FieldIssue = { field: string; message: string };
+
+/** Reduce zod issues to "field: message" lines a person can act on. */
+export function describeZodIssues(error: z.ZodError, root?: string): FieldIssue[] {
+  return error.issues.map((issue) => {
+    const pathParts = [root, ...issue.path.map(String)].filter(Boolean);
+    return { field: pathParts.join(".") || "(body)", message: issue.message };
+  });
+}
+
+export function validationError(error: z.ZodError, root?: string): ApiError {
+  const issues = describeZodIssues(error, root);
+  const message = issues.map((i) => `${i.field}: ${i.message}`).join("; ");
+  return new ApiError("validation_failed", message, { details: { issues } });
+}
+
+/** Parse with a zod schema, throwing the project's validation error (400) on failure. */
+export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown, root?: string): z.infer<T> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw validationError(result.error, root);
+  return result.data;
+}
+
+export type ErrorBody = {
+  error: {
+    code: ErrorCode;
+    message: string;
+    requestId: string;
+    docs: string;
+    details?: Record<string, unknown>;
+  };
+};
+
+function prismaCode(err: unknown): string | undefined {
+  if (err && typeof err === "object" && "code" in err && typeof (err as { code: unknown }).code === "string") {
+    const code = (err as { code: string }).code;
+    return /^P\d{4}$/.test(code) ? code : undefined;
+  }
+  return undefined;
+}
+
+/** Map anything thrown to an ApiError: ours as is, zod and Prisma errors to their meaning, the rest to 500. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof z.ZodError) return validationError(err);
+  const code = prismaCode(err);
+  if (code === "P2002") return new ApiError("conflict", "A record with these values already exists.", { cause: err });
+  if (code === "P2025") return new ApiError("not_found", "The requested resource was not found.", { cause: err });
+  return new ApiError(
+    "internal_error",
+    "Something went wrong on our side. Quote the request id if you contact support.",
+    {
+      cause: err,
+    },
+  );
+}
+
+export function errorBody(err: ApiError, requestId: string): ErrorBody {
+  return {
+    error: {
+      code: err.code,
+      message: err.message,
+      requestId,
+      docs: `${DOCS_BASE}-${err.code}`,
+      ...(err.details ? { details: err.details } : {}),
+    },
+  };
+}
+
+/** The one translation point from a thrown value to an HTTP response. Unexpected errors are logged once. */
+export function toErrorResponse(err: unknown, requestId: string, extraHeaders: Record<string, string> = {}): Response {
+  const apiError = toApiError(err);
+  if (apiError.status >= 500) {
+    console.error(`[keyward] request ${requestId} failed:`, apiError.cause ?? apiError);
+  }
+  return Response.json(errorBody(apiError, requestId), {
+    status: apiError.status,
+    headers: { "X-Request-Id": requestId, ...extraHeaders, ...(apiError.headers ?? {}) },
+  });
+}

@@ -1,0 +1,66 @@
+import { db } from "../db";
+import { parseOrThrow } from "../errors";
+import { actingOwnerId, type Actor } from "../auth/actor";
+import { normaliseScopes } from "../scopes";
+import { generateKeyId, generateSecret, lastFour } from "./key-format";
+import { hashSecret } from "./secret-hash";
+import { createKeyInput } from "./key-input";
+import { recordAudit } from "./audit";
+import { assertNoEscalation } from "./key-access";
+import { keyViewInclude, toKeyView, type KeyView } from "./key-view";
+import { invalidateKey } from "./key-cache";
+
+/** Create a key pair. The secret is in the result exactly once; only its HMAC is stored. */
+export async function createKey(actor: Actor, input: unknown): Promise<{ key: KeyView; secret: string }> {
+  // A key creating keys defaults to its own environment (a test key makes test keys).
+  const withDefaults =
+    actor.kind === "key" && input && typeof input === "object" && !("environment" in input)
+      ? { ...input, environment: actor.environment }
+      : input;
+  const data = parseOrThrow(createKeyInput, withDefaults);
+  const scopes = normaliseScopes(data.scopes);
+  assertNoEscalation(actor, { scopes, environment: data.environment });
+
+  const keyId = generateKeyId(data.environment);
+  const secret = generateSecret(data.environment);
+  const ownerId = actingOwnerId(actor);
+
+  const row = await db().$transaction(async (tx) => {
+    const created = await tx.apiKey.create({
+      data: {
+        keyId,
+        ownerId,
+        name: data.name,
+        partner: data.partner ?? null,
+        description: data.description ?? null,
+        environment: data.environment,
+        scopes: JSON.stringify(scopes),
+        ipAllowlist: JSON.stringify(data.ipAllowlist),
+        rateLimitPerMinute: data.rateLimitPerMinute ?? null,
+        expiresAt: data.expiresAt ?? null,
+        createdByUserId: actor.kind === "user" ? actor.userId : null,
+        createdByKeyId: actor.kind === "key" ? actor.keyId : null,
+        secrets: { create: { secretHash: hashSecret(secret), lastFour: lastFour(secret) } },
+      },
+      include: keyViewInclude,
+    });
+    await recordAudit(tx, {
+      apiKeyId: created.id,
+      action: "created",
+      actor,
+      changes: {
+        name: data.name,
+        environment: data.environment,
+        scopes,
+        ...(data.partner ? { partner: data.partner } : {}),
+        ...(data.expiresAt ? { expiresAt: data.expiresAt.toISOString() } : {}),
+        ...(data.ipAllowlist.length ? { ipAllowlist: data.ipAllowlist } : {}),
+        ...(data.rateLimitPerMinute ? { rateLimitPerMinute: data.rateLimitPerMinute } : {}),
+      },
+    });
+    return created;
+  });
+  // A probe for this id before it existed may have been cached as unknown.
+  invalidateKey(keyId);
+  return { key: toKeyView(row), secret };
+}

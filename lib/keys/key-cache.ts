@@ -1,0 +1,125 @@
+import { LRUCache } from "lru-cache";
+import { db } from "../db";
+import { compileAllowlist } from "../auth/ip-allowlist";
+import { normaliseScopes, type Scope } from "../scopes";
+import type { KeyEnvironment } from "./key-format";
+import { keyStatus, parseJsonArray, type KeyStatus } from "./key-view";
+
+/** Everything the guard needs to decide on a request, with no database round trip once warm. */
+export type CachedKey = {
+  apiKeyId: string;
+  keyId: string;
+  ownerId: string;
+  name: string;
+  partner: string | null;
+  environment: KeyEnvironment;
+  scopes: ReadonlySet<Scope>;
+  scopeList: readonly Scope[];
+  status: "active" | "revoked" | "expired";
+  expiresAtMs: number | null;
+  isIpAllowed: (ip: string | null) => boolean;
+  rateLimitPerMinute: number | null;
+  /** Valid secrets: the current one (retiresAtMs null) and rotated-out ones still in grace. */
+  secrets: { hash: string; retiresAtMs: number | null }[];
+};
+
+type Entry = { key: CachedKey | null };
+
+/**
+ * In-process key cache. Every change to a key goes through invalidateKey(), which drops the entry here and
+ * tells the other instances (through the bus; in-process only until the Redis bus lands). The TTL is a
+ * backstop for changes made outside any running instance (a script), not the mechanism.
+ */
+class KeyCache {
+  private readonly entries = new LRUCache<string, Entry>({
+    max: 50_000,
+    ttl: 5 * 60_000,
+    // Unknown key ids are cached briefly so probing cannot hammer the database.
+  });
+  private readonly loading = new Map<string, Promise<CachedKey | null>>();
+  private generation = 0;
+
+  peek(keyId: string): CachedKey | null | undefined {
+    return this.entries.get(keyId)?.key;
+  }
+
+  async get(keyId: string): Promise<CachedKey | null> {
+    const hit = this.entries.get(keyId);
+    if (hit) return hit.key;
+    const inFlight = this.loading.get(keyId);
+    if (inFlight) return inFlight;
+    const generation = this.generation;
+    const load = loadKey(keyId)
+      .then((key) => {
+        // An invalidation that raced with this load wins: do not cache what may already be stale.
+        if (generation === this.generation) {
+          this.entries.set(keyId, { key }, key ? undefined : { ttl: 10_000 });
+        }
+        return key;
+      })
+      .finally(() => this.loading.delete(keyId));
+    this.loading.set(keyId, load);
+    return load;
+  }
+
+  invalidate(keyId: string): void {
+    this.generation++;
+    this.entries.delete(keyId);
+    this.loading.delete(keyId);
+  }
+
+  clear(): void {
+    this.generation++;
+    this.entries.clear();
+    this.loading.clear();
+  }
+}
+
+async function loadKey(keyId: string, now = Date.now()): Promise<CachedKey | null> {
+  const row = await db().apiKey.findUnique({
+    where: { keyId },
+    include: { secrets: { select: { secretHash: true, retiresAt: true } } },
+  });
+  if (!row) return null;
+  const scopeList = normaliseScopes(parseJsonArray(row.scopes));
+  const status: KeyStatus = keyStatus(row, new Date(now));
+  return {
+    apiKeyId: row.id,
+    keyId: row.keyId,
+    ownerId: row.ownerId,
+    name: row.name,
+    partner: row.partner,
+    environment: row.environment === "test" ? "test" : "live",
+    scopes: new Set(scopeList),
+    scopeList,
+    status,
+    expiresAtMs: row.expiresAt ? row.expiresAt.getTime() : null,
+    isIpAllowed: compileAllowlist(parseJsonArray(row.ipAllowlist)),
+    rateLimitPerMinute: row.rateLimitPerMinute,
+    secrets: row.secrets
+      .filter((s) => s.retiresAt === null || s.retiresAt.getTime() > now)
+      .map((s) => ({ hash: s.secretHash, retiresAtMs: s.retiresAt ? s.retiresAt.getTime() : null })),
+  };
+}
+
+type Listener = (keyId: string) => void;
+
+const holder = globalThis as { __keywardKeyCache?: KeyCache; __keywardKeyListeners?: Set<Listener> };
+
+export function keyCache(): KeyCache {
+  holder.__keywardKeyCache ??= new KeyCache();
+  return holder.__keywardKeyCache;
+}
+
+/** Subscribe to invalidations (e.g. a cross-instance bus publishes them). */
+export function onKeyInvalidated(listener: Listener): () => void {
+  holder.__keywardKeyListeners ??= new Set();
+  holder.__keywardKeyListeners.add(listener);
+  return () => holder.__keywardKeyListeners?.delete(listener);
+}
+
+/** Call after every committed change to a key: the next request sees the change. */
+export function invalidateKey(keyId: string): void {
+  keyCache().invalidate(keyId);
+  for (const listener of holder.__keywardKeyListeners ?? []) listener(keyId);
+}

@@ -1,0 +1,95 @@
+import { z } from "zod";
+import { SCOPES } from "../scopes";
+import { ENVIRONMENTS } from "./environments";
+import { isValidIpRange } from "../auth/ip-allowlist";
+
+export const MAX_GRACE_SECONDS = 30 * 24 * 3600;
+export const GRACE_PRESETS = [
+  { label: "Now", seconds: 0 },
+  { label: "1 hour", seconds: 3600 },
+  { label: "24 hours", seconds: 86400 },
+  { label: "7 days", seconds: 7 * 86400 },
+] as const;
+
+const scopeList = z
+  .array(z.enum(SCOPES, { error: (i) => `unknown scope "${String(i.input)}"; known scopes: ${SCOPES.join(", ")}` }))
+  .max(SCOPES.length * 2);
+
+const ipList = z
+  .array(
+    z
+      .string()
+      .max(64)
+      .refine(isValidIpRange, { error: (i) => `"${String(i.input)}" is not an IPv4/IPv6 address or CIDR range` }),
+  )
+  .max(100, "at most 100 entries");
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `at most ${max} characters`)
+    .transform((s) => (s === "" ? null : s))
+    .nullable()
+    .optional();
+
+const futureDate = z.coerce
+  .date({ error: "expected an ISO 8601 date-time" })
+  .refine((d) => d.getTime() > Date.now(), "must be in the future")
+  .nullable()
+  .optional();
+
+const rateLimit = z
+  .number({ error: "expected a whole number of requests per minute" })
+  .int("expected a whole number of requests per minute")
+  .min(1, "must be at least 1")
+  .max(100_000, "at most 100000")
+  .nullable()
+  .optional();
+
+export const createKeyInput = z.strictObject({
+  name: z.string().trim().min(1, "is required").max(80, "at most 80 characters"),
+  partner: optionalText(80),
+  description: optionalText(500),
+  environment: z.enum(ENVIRONMENTS, { error: "expected live or test" }).default("live"),
+  scopes: scopeList.default([]),
+  expiresAt: futureDate,
+  ipAllowlist: ipList.default([]),
+  rateLimitPerMinute: rateLimit,
+});
+export type CreateKeyInput = z.infer<typeof createKeyInput>;
+
+export const updateKeyInput = z
+  .strictObject({
+    name: z.string().trim().min(1, "is required").max(80, "at most 80 characters").optional(),
+    partner: optionalText(80),
+    description: optionalText(500),
+    scopes: scopeList.optional(),
+    expiresAt: futureDate,
+    ipAllowlist: ipList.optional(),
+    rateLimitPerMinute: rateLimit,
+  })
+  .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
+export type UpdateKeyInput = z.infer<typeof updateKeyInput>;
+
+export const rotateKeyInput = z.strictObject({
+  graceSeconds: z
+    .number({ error: "expected a whole number of seconds" })
+    .int("expected a whole number of seconds")
+    .min(0, "must be 0 or more")
+    .max(MAX_GRACE_SECONDS, `at most ${MAX_GRACE_SECONDS} (30 days)`)
+    .default(0),
+});
+
+export const revokeKeyInput = z.strictObject({
+  reason: z.string().trim().min(1, "is required").max(500, "at most 500 characters"),
+});
+
+export const listKeysQuery = z.object({
+  status: z.enum(["active", "expired", "revoked"]).optional(),
+  environment: z.enum(ENVIRONMENTS).optional(),
+  partner: z.string().max(80).optional(),
+  q: z.string().max(80).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});

@@ -1,0 +1,45 @@
+import { db, type Prisma } from "../db";
+import { parseOrThrow } from "../errors";
+import { ownerFilter, type Actor } from "../auth/actor";
+import { listKeysQuery } from "./key-input";
+import { keyViewInclude, toKeyView, type KeyView } from "./key-view";
+
+export type KeyPage = { data: KeyView[]; nextCursor: string | null };
+
+/** Keys the actor may see, newest first, a page at a time (cursor = the last key id of the previous page). */
+export async function listKeys(actor: Actor, query: unknown): Promise<KeyPage> {
+  const q = parseOrThrow(listKeysQuery, query);
+  const owner = ownerFilter(actor);
+  const now = new Date();
+  const conditions: Prisma.ApiKeyWhereInput[] = [];
+  if (owner) conditions.push({ ownerId: owner });
+  if (q.environment) conditions.push({ environment: q.environment });
+  if (q.partner) conditions.push({ partner: q.partner });
+  if (q.q)
+    conditions.push({
+      OR: [{ name: { contains: q.q } }, { keyId: { contains: q.q } }, { partner: { contains: q.q } }],
+    });
+  if (q.status === "revoked") conditions.push({ status: "revoked" });
+  if (q.status === "expired")
+    conditions.push({ OR: [{ status: "expired" }, { status: "active", expiresAt: { lte: now } }] });
+  if (q.status === "active")
+    conditions.push({ status: "active", OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
+  const where: Prisma.ApiKeyWhereInput = { AND: conditions };
+  let cursorId: string | undefined;
+  if (q.cursor) {
+    const cursorRow = await db().apiKey.findFirst({ where: { keyId: q.cursor, ...(owner ? { ownerId: owner } : {}) } });
+    cursorId = cursorRow?.id;
+  }
+  const rows = await db().apiKey.findMany({
+    where,
+    include: keyViewInclude,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: q.limit + 1,
+    ...(cursorId ? { cursor: { id: cursorId }, skip: 1 } : {}),
+  });
+  const page = rows.slice(0, q.limit);
+  return {
+    data: page.map((r) => toKeyView(r, { includeOwner: owner === null, now })),
+    nextCursor: rows.length > q.limit ? page[page.length - 1]!.keyId : null,
+  };
+}

@@ -1,0 +1,52 @@
+import { db } from "../db";
+import { ApiError, parseOrThrow } from "../errors";
+import type { Actor } from "../auth/actor";
+import { revokeKeyInput } from "./key-input";
+import { recordAudit } from "./audit";
+import { findVisibleKeyOrThrow } from "./key-access";
+import { keyViewInclude, toKeyView, type KeyView } from "./key-view";
+import { invalidateKey } from "./key-cache";
+
+/** Revoke a key for good: the next request with it is refused. Support staff may revoke any key. */
+export async function revokeKey(actor: Actor, keyId: string, input: unknown): Promise<KeyView> {
+  const { reason } = parseOrThrow(revokeKeyInput, input ?? {});
+  const now = new Date();
+  const row = await db().$transaction(async (tx) => {
+    const current = await findVisibleKeyOrThrow(tx, actor, keyId);
+    // Revoking only removes access, so a key may revoke keys with more scopes; but a sandbox key must not
+    // be able to take production traffic down.
+    if (actor.kind === "key" && actor.environment === "test" && current.environment === "live") {
+      throw new ApiError("insufficient_scope", "A test key cannot manage or revoke live keys.", {
+        details: { missingScopes: [] },
+      });
+    }
+    if (current.status === "revoked") {
+      throw new ApiError("conflict", `${keyId} was already revoked on ${current.revokedAt?.toISOString()}.`);
+    }
+    const updated = await tx.apiKey.update({
+      where: { id: current.id },
+      data: {
+        status: "revoked",
+        revokedAt: now,
+        revokedReason: reason,
+        revokedByUserId: actor.kind === "user" ? actor.userId : null,
+        revokedByKeyId: actor.kind === "key" ? actor.keyId : null,
+      },
+      include: keyViewInclude,
+    });
+    await recordAudit(tx, {
+      apiKeyId: current.id,
+      action: "revoked",
+      actor,
+      changes: {
+        reason,
+        ...(actor.kind === "user" && actor.role === "support" && current.ownerId !== actor.userId
+          ? { bySupport: true }
+          : {}),
+      },
+    });
+    return updated;
+  });
+  invalidateKey(keyId);
+  return toKeyView(row, { now, includeOwner: actor.kind === "user" && actor.role === "support" });
+}

@@ -1,0 +1,21 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { loadServerSecrets } from "../config/server-secrets";
+
+/**
+ * Secrets carry 256 bits of entropy, so a keyed fast hash is right (a slow KDF would only add latency):
+ * HMAC-SHA-256 with a server-side pepper, so a stolen database alone cannot confirm a guessed secret.
+ */
+export function hashSecret(secret: string, pepper = loadServerSecrets().secretPepper): string {
+  return createHmac("sha256", pepper).update(secret, "utf8").digest("hex");
+}
+
+/** Constant-time comparison of two hex digests of equal length. */
+const HEX = /^[0-9a-f]+$/i;
+
+export function hashesEqual(a: string, b: string): boolean {
+  // Buffer.from(x, "hex") stops at the first non-hex character: insist on clean, equal-length hex first.
+  if (a.length !== b.length || !HEX.test(a) || !HEX.test(b)) return false;
+  const left = Buffer.from(a, "hex");
+  const right = Buffer.from(b, "hex");
+  return left.length === right.length && left.length > 0 && timingSafeEqual(left, right);
+}

@@ -1,0 +1,71 @@
+import { db } from "../db";
+import { ApiError, parseOrThrow } from "../errors";
+import type { Actor } from "../auth/actor";
+import { normaliseScopes } from "../scopes";
+import { updateKeyInput } from "./key-input";
+import { recordAudit, type FieldChanges } from "./audit";
+import { assertMayModify, assertNoEscalation, findVisibleKeyOrThrow, scopesOf } from "./key-access";
+import { keyStatus, keyViewInclude, parseJsonArray, toKeyView, type KeyView } from "./key-view";
+import { invalidateKey } from "./key-cache";
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Change a key's name, partner, description, scopes or limits. Records exactly what changed. */
+export async function updateKey(actor: Actor, keyId: string, input: unknown): Promise<KeyView> {
+  const data = parseOrThrow(updateKeyInput, input);
+  const row = await db().$transaction(async (tx) => {
+    const current = await findVisibleKeyOrThrow(tx, actor, keyId);
+    assertMayModify(actor, current, keyId);
+    if (keyStatus(current) === "revoked") {
+      throw new ApiError("conflict", `${keyId} is revoked; a revoked key cannot be changed.`);
+    }
+    assertNoEscalation(actor, { scopes: scopesOf(current), environment: current.environment, keyId });
+    const nextScopes = data.scopes ? normaliseScopes(data.scopes) : undefined;
+    if (nextScopes) assertNoEscalation(actor, { scopes: nextScopes, environment: current.environment });
+
+    const before = {
+      name: current.name,
+      partner: current.partner,
+      description: current.description,
+      scopes: normaliseScopes(parseJsonArray(current.scopes)),
+      ipAllowlist: parseJsonArray(current.ipAllowlist),
+      rateLimitPerMinute: current.rateLimitPerMinute,
+      expiresAt: current.expiresAt?.toISOString() ?? null,
+    };
+    const after = {
+      name: data.name ?? before.name,
+      partner: data.partner !== undefined ? data.partner : before.partner,
+      description: data.description !== undefined ? data.description : before.description,
+      scopes: nextScopes ?? before.scopes,
+      ipAllowlist: data.ipAllowlist ?? before.ipAllowlist,
+      rateLimitPerMinute: data.rateLimitPerMinute !== undefined ? data.rateLimitPerMinute : before.rateLimitPerMinute,
+      expiresAt: data.expiresAt !== undefined ? (data.expiresAt?.toISOString() ?? null) : before.expiresAt,
+    };
+    const changes: FieldChanges = {};
+    for (const field of Object.keys(after) as (keyof typeof after)[]) {
+      if (!sameJson(before[field], after[field])) changes[field] = { from: before[field], to: after[field] };
+    }
+    if (Object.keys(changes).length === 0) {
+      return tx.apiKey.findUniqueOrThrow({ where: { id: current.id }, include: keyViewInclude });
+    }
+    const updated = await tx.apiKey.update({
+      where: { id: current.id },
+      data: {
+        name: after.name,
+        partner: after.partner,
+        description: after.description,
+        scopes: JSON.stringify(after.scopes),
+        ipAllowlist: JSON.stringify(after.ipAllowlist),
+        rateLimitPerMinute: after.rateLimitPerMinute,
+        expiresAt: after.expiresAt ? new Date(after.expiresAt) : null,
+        // A new future expiry brings an expired key back; revocation is final and handled above.
+        ...(current.status === "expired" && after.expiresAt ? { status: "active" } : {}),
+      },
+      include: keyViewInclude,
+    });
+    await recordAudit(tx, { apiKeyId: current.id, action: "updated", actor, changes });
+    return updated;
+  });
+  invalidateKey(keyId);
+  return toKeyView(row);
+}

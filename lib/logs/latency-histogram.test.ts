@@ -1,0 +1,69 @@
+import { describe, expect, it, test } from "vitest";
+import { BOUNDS_MS, BUCKET_COUNT, bucketIndex, quantileFromHistogram } from "./latency-histogram";
+
+const counts = (entries: Record<number, number>) => Array.from({ length: BUCKET_COUNT }, (_, i) => entries[i] ?? 0);
+
+describe("bucketIndex", () => {
+  test.each([
+    [0, 0],
+    [1, 0],
+    [1.0001, 1],
+    [2, 1],
+    [5, 2],
+    [9.9, 3],
+    [100, 6],
+    [2500, 10],
+    [2500.1, 11],
+    [1e9, 11],
+  ])("%s ms -> bucket %s", (ms, index) => {
+    expect(bucketIndex(ms)).toBe(index);
+  });
+
+  it("every bound falls in its own bucket, and just above it in the next", () => {
+    BOUNDS_MS.slice(0, -1).forEach((bound, i) => {
+      expect(bucketIndex(bound)).toBe(i);
+      expect(bucketIndex(bound + 0.001)).toBe(i + 1);
+    });
+  });
+});
+
+describe("quantileFromHistogram", () => {
+  it("is null with no samples", () => {
+    expect(quantileFromHistogram(counts({}), 0.5, 0)).toBeNull();
+  });
+
+  test.each([
+    // 10 samples in (5, 10]: linear inside the bucket.
+    [counts({ 3: 10 }), 0.5, 10, 7.5],
+    [counts({ 3: 10 }), 0.95, 10, 9.75],
+    [counts({ 3: 10 }), 1, 10, 10],
+    [counts({ 3: 10 }), 0, 10, 5],
+    // Half in (0, 1], half in (1, 2]: p50 is the top of the first bucket.
+    [counts({ 0: 2, 1: 2 }), 0.5, 2, 1],
+    [counts({ 0: 2, 1: 2 }), 0.75, 2, 1.5],
+    // 90 fast, 10 slow: p50 among the fast, p95 among the slow.
+    [counts({ 2: 90, 7: 10 }), 0.5, 240, 2 + 3 * (50 / 90)],
+    [counts({ 2: 90, 7: 10 }), 0.95, 240, 175],
+  ])("%j q=%s max=%s -> %s", (histogram, q, max, expected) => {
+    expect(quantileFromHistogram(histogram, q, max)).toBeCloseTo(expected, 9);
+  });
+
+  it("the open last bucket reaches the observed maximum", () => {
+    expect(quantileFromHistogram(counts({ 11: 4 }), 1, 4000)).toBe(4000);
+    expect(quantileFromHistogram(counts({ 11: 4 }), 0.5, 4000)).toBe(3250);
+  });
+
+  it("never reports more than the observed maximum", () => {
+    expect(quantileFromHistogram(counts({ 6: 1 }), 0.99, 60)).toBe(60);
+  });
+
+  it("is monotonic in q", () => {
+    const h = counts({ 0: 5, 3: 20, 6: 50, 8: 20, 10: 4, 11: 1 });
+    let previous = -Infinity;
+    for (let q = 0; q <= 1.0001; q += 0.01) {
+      const value = quantileFromHistogram(h, Math.min(q, 1), 9000)!;
+      expect(value).toBeGreaterThanOrEqual(previous);
+      previous = value;
+    }
+  });
+});

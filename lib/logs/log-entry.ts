@@ -1,0 +1,36 @@
+/** One partner API request, as recorded. Timestamps are epoch milliseconds until written. */
+export type LogEntry = {
+  requestId: string;
+  timestamp: number;
+  apiKeyId: string | null;
+  keyId: string | null;
+  keyName: string | null;
+  partner: string | null;
+  ownerId: string | null;
+  environment: string | null;
+  method: string;
+  route: string;
+  path: string;
+  status: number;
+  latencyMs: number;
+  ip: string | null;
+  userAgent: string | null;
+  errorCode: string | null;
+  secretSlot: "current" | "previous" | null;
+  /** The scope the request exercised, when it was granted (for "scopes never used" hints). */
+  scopeUsed: string | null;
+};
+
+export function statusClass(status: number): "1xx" | "2xx" | "3xx" | "4xx" | "5xx" {
+  if (status >= 500) return "5xx";
+  if (status >= 400) return "4xx";
+  if (status >= 300) return "3xx";
+  if (status >= 200) return "2xx";
+  return "1xx";
+}
+
+export const MINUTE_MS = 60_000;
+
+export function minuteOf(timestampMs: number): number {
+  return Math.floor(timestampMs / MINUTE_MS) * MINUTE_MS;
+}

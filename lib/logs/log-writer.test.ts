@@ -1,0 +1,193 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { db } from "../db";
+import type { LogEntry } from "./log-entry";
+import { LogWriter } from "./log-writer";
+import { LogSpool } from "./log-spool";
+import { storeLogBatch } from "./log-store";
+
+const dirs: string[] = [];
+function spoolDir() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keyward-spool-"));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  vi.restoreAllMocks();
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function entry(overrides: Partial<LogEntry> = {}): LogEntry {
+  return {
+    requestId: `req_${randomUUID().replace(/-/g, "")}`,
+    timestamp: Date.now(),
+    apiKeyId: null,
+    keyId: "kw_live_0000000000000000",
+    keyName: null,
+    partner: null,
+    ownerId: null,
+    environment: null,
+    method: "GET",
+    route: "/api/v1/inventory",
+    path: "/api/v1/inventory",
+    status: 401,
+    latencyMs: 3.2,
+    ip: "203.0.113.10",
+    userAgent: null,
+    errorCode: "invalid_credentials",
+    secretSlot: null,
+    scopeUsed: null,
+    ...overrides,
+  };
+}
+
+const stored = (entries: LogEntry[]) =>
+  db().requestLog.count({ where: { requestId: { in: entries.map((e) => e.requestId) } } });
+/** Requests counted in the rollups of one route; every resolution must count each request once. */
+async function rolledUp(route: string) {
+  const sums = await db().requestRollup.groupBy({ by: ["resolution"], where: { route }, _sum: { count: true } });
+  const counts = new Set(sums.map((s) => s._sum.count ?? 0));
+  expect(sums.map((s) => s.resolution).sort()).toEqual(["hour", "minute"]);
+  expect(counts.size).toBe(1);
+  return [...counts][0];
+}
+
+describe("LogWriter", () => {
+  it("a failing store is retried on the next flush and loses nothing", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    let failures = 1;
+    const store = vi.fn(async (entries: readonly LogEntry[], opts: { skipExisting?: boolean }) => {
+      if (failures-- > 0) throw new Error("database is locked");
+      return storeLogBatch(entries, opts);
+    });
+    const writer = new LogWriter({ spoolDir: spoolDir(), store });
+    const route = "/test/retry";
+    const first = [entry({ route }), entry({ route }), entry({ route })];
+    for (const e of first) writer.enqueue(e);
+    await writer.flush();
+    expect(writer.stats.failedFlushes).toBe(1);
+    expect(writer.pending()).toBe(3);
+    expect(await stored(first)).toBe(0);
+
+    const later = entry({ route });
+    writer.enqueue(later);
+    await writer.flush();
+    expect(writer.pending()).toBe(0);
+    expect(await stored([...first, later])).toBe(4);
+    expect(await rolledUp(route)).toBe(4);
+    expect(store.mock.calls.map((c) => c[1])).toEqual([
+      { skipExisting: false },
+      { skipExisting: true },
+      { skipExisting: false },
+    ]);
+    await writer.close();
+  });
+
+  it("a batch that committed but reported failure is not written twice on retry", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    let first = true;
+    const writer = new LogWriter({
+      spoolDir: spoolDir(),
+      store: async (entries, opts) => {
+        const n = await storeLogBatch(entries, opts);
+        if (first) {
+          first = false;
+          throw new Error("connection reset after commit");
+        }
+        return n;
+      },
+    });
+    const route = "/test/ambiguous";
+    const batch = [entry({ route }), entry({ route })];
+    for (const e of batch) writer.enqueue(e);
+    await writer.flush();
+    await writer.flush();
+    expect(writer.pending()).toBe(0);
+    expect(await stored(batch)).toBe(2);
+    expect(await rolledUp(route)).toBe(2);
+    await writer.close();
+  });
+
+  it("spools each entry before the flush and removes the segment once stored", async () => {
+    const dir = spoolDir();
+    const writer = new LogWriter({ spoolDir: dir });
+    const e = entry();
+    writer.enqueue(e);
+    const segments = fs.readdirSync(dir);
+    expect(segments).toHaveLength(1);
+    expect(segments[0]).toMatch(new RegExp(`^seg-${process.pid}-\\d+-\\d{6}\\.jsonl$`));
+    expect(LogSpool.read(path.join(dir, segments[0]!))).toEqual([e]);
+    await writer.flush();
+    expect(fs.readdirSync(dir)).toEqual([]);
+    await writer.close();
+  });
+
+  it("close() flushes what is buffered", async () => {
+    const writer = new LogWriter({ spoolDir: spoolDir(), flushIntervalMs: 60_000 });
+    writer.start();
+    const batch = [entry(), entry()];
+    for (const e of batch) writer.enqueue(e);
+    await writer.close();
+    expect(await stored(batch)).toBe(2);
+    expect(() => writer.enqueue(entry())).toThrow("log writer is closed");
+  });
+});
+
+describe("replayOrphans", () => {
+  const DEAD_PID = 999999;
+  const writeSegment = (dir: string, name: string, entries: LogEntry[], tornTail = false) =>
+    fs.writeFileSync(
+      path.join(dir, name),
+      entries.map((e) => JSON.stringify(e) + "\n").join("") + (tornTail ? '{"requestId":"req_torn","times' : ""),
+    );
+
+  it("inserts a dead process's segment once, even when the same entries are replayed again", async () => {
+    expect(() => process.kill(DEAD_PID, 0)).toThrow(); // the pid really is not running
+    const dir = spoolDir();
+    const route = "/test/replay";
+    const entries = [entry({ route }), entry({ route }), entry({ route })];
+    writeSegment(dir, `seg-${DEAD_PID}-1700000000000-000000.jsonl`, entries, true);
+    const writer = new LogWriter({ spoolDir: dir });
+
+    expect(await writer.replayOrphans()).toBe(3);
+    expect(fs.readdirSync(dir)).toEqual([]);
+    expect(await stored(entries)).toBe(3);
+
+    // The same segment again (a crash between commit and delete): nothing is double counted.
+    writeSegment(dir, `seg-${DEAD_PID}-1700000000000-000000.jsonl`, entries);
+    expect(await writer.replayOrphans()).toBe(0);
+    expect(await writer.replayOrphans()).toBe(0);
+    expect(await stored(entries)).toBe(3);
+    expect(await rolledUp(route)).toBe(3);
+    expect(await db().requestLog.count({ where: { requestId: "req_torn" } })).toBe(0);
+    await writer.close();
+  });
+
+  it("skips the entries already stored and inserts the rest; duplicates inside a segment count once", async () => {
+    const dir = spoolDir();
+    const route = "/test/replay-partial";
+    const entries = [entry({ route }), entry({ route }), entry({ route }), entry({ route })];
+    await storeLogBatch(entries.slice(0, 2));
+    writeSegment(dir, `seg-${DEAD_PID}-1700000000001-000000.jsonl`, [...entries, entries[3]!]);
+    const writer = new LogWriter({ spoolDir: dir });
+    expect(await writer.replayOrphans()).toBe(2);
+    expect(await stored(entries)).toBe(4);
+    expect(await rolledUp(route)).toBe(4);
+    await writer.close();
+  });
+
+  it("leaves a live process's segment alone (its own, and another running pid)", async () => {
+    const dir = spoolDir();
+    const mine = `seg-${process.pid}-1700000000002-000000.jsonl`;
+    const parent = `seg-${process.ppid}-1700000000003-000000.jsonl`;
+    writeSegment(dir, mine, [entry()]);
+    writeSegment(dir, parent, [entry()]);
+    const writer = new LogWriter({ spoolDir: dir });
+    expect(await writer.replayOrphans()).toBe(0);
+    expect(fs.readdirSync(dir).sort()).toEqual([mine, parent].sort());
+    await writer.close();
+  });
+});

@@ -1,0 +1,139 @@
+import path from "node:path";
+import { dataDir } from "../config/database-url";
+import type { LogEntry } from "./log-entry";
+import { LogSpool } from "./log-spool";
+import { storeLogBatch } from "./log-store";
+
+type Batch = { entries: LogEntry[]; segment: string | null; attempts: number };
+
+export type LogWriterOptions = {
+  spoolDir?: string;
+  flushIntervalMs?: number;
+  maxBatch?: number;
+  store?: (entries: readonly LogEntry[], opts: { skipExisting?: boolean }) => Promise<number>;
+};
+
+/**
+ * The request log's writer: enqueue() is synchronous and cheap (buffer + one spool append); a timer flushes
+ * batches to the database in one transaction each. Graceful shutdown flushes everything; a crash leaves the
+ * spool, which the next start replays (see LogSpool). Nothing is lost unless the disk itself is.
+ */
+export class LogWriter {
+  private buffer: LogEntry[] = [];
+  private retry: Batch[] = [];
+  private flushing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private readonly spool: LogSpool;
+  private readonly flushIntervalMs: number;
+  private readonly maxBatch: number;
+  private readonly store: NonNullable<LogWriterOptions["store"]>;
+  /** Counters for health checks and benchmarks. */
+  readonly stats = { enqueued: 0, written: 0, failedFlushes: 0, spoolErrors: 0, replayed: 0 };
+
+  constructor(opts: LogWriterOptions = {}) {
+    this.spool = new LogSpool(opts.spoolDir ?? path.join(dataDir(), "log-spool"));
+    this.flushIntervalMs = opts.flushIntervalMs ?? 250;
+    this.maxBatch = opts.maxBatch ?? 2000;
+    this.store = opts.store ?? storeLogBatch;
+  }
+
+  start(): void {
+    if (this.timer || this.closed) return;
+    this.timer = setInterval(() => void this.flush(), this.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  enqueue(entry: LogEntry): void {
+    if (this.closed) throw new Error("log writer is closed");
+    try {
+      this.spool.append(entry);
+    } catch (err) {
+      // A full or failing disk must not take the API down: the entry stays in memory and is still flushed.
+      if (this.stats.spoolErrors++ === 0) console.error("[keyward] log spool append failed:", err);
+    }
+    this.buffer.push(entry);
+    this.stats.enqueued++;
+    if (this.buffer.length >= this.maxBatch) void this.flush();
+  }
+
+  pending(): number {
+    return this.buffer.length + this.retry.reduce((n, b) => n + b.entries.length, 0);
+  }
+
+  /** Write everything buffered so far. Concurrent calls share one flush; entries of a failed flush are retried. */
+  flush(): Promise<void> {
+    if (this.flushing) return this.flushing.then(() => (this.buffer.length ? this.flush() : undefined));
+    if (this.buffer.length === 0 && this.retry.length === 0) return Promise.resolve();
+    this.flushing = this.flushOnce().finally(() => {
+      this.flushing = null;
+    });
+    return this.flushing;
+  }
+
+  private async flushOnce(): Promise<void> {
+    const batches = [...this.retry];
+    this.retry = [];
+    if (this.buffer.length > 0) {
+      batches.push({ entries: this.buffer, segment: this.spool.cut(), attempts: 0 });
+      this.buffer = [];
+    }
+    for (let i = 0; i < batches.length; i++) {
+      const batch = batches[i]!;
+      try {
+        // A retried batch may have committed before its error surfaced: skip what is already stored.
+        const written = await this.store(batch.entries, { skipExisting: batch.attempts > 0 });
+        this.stats.written += written;
+        if (batch.segment) this.spool.remove(batch.segment);
+      } catch (err) {
+        this.stats.failedFlushes++;
+        console.error(`[keyward] log flush of ${batch.entries.length} entries failed; will retry:`, err);
+        batch.attempts++;
+        this.retry.push(...batches.slice(i));
+        return;
+      }
+    }
+    this.spool.syncSoon();
+  }
+
+  /** Replay spool segments left by processes that died before flushing. */
+  async replayOrphans(): Promise<number> {
+    let total = 0;
+    for (const segment of this.spool.orphanedSegments()) {
+      const entries = LogSpool.read(segment);
+      for (let i = 0; i < entries.length; i += this.maxBatch) {
+        total += await this.store(entries.slice(i, i + this.maxBatch), { skipExisting: true });
+      }
+      this.spool.remove(segment);
+    }
+    this.stats.replayed += total;
+    return total;
+  }
+
+  /** Stop the timer and flush until nothing is left (graceful shutdown). */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    for (let attempt = 0; attempt < 5 && this.pending() > 0; attempt++) await this.flush();
+    this.spool.cut();
+  }
+}
+
+const holder = globalThis as { __keywardLogWriter?: LogWriter };
+
+/** The process's log writer (started on first use). */
+export function logWriter(): LogWriter {
+  if (!holder.__keywardLogWriter) {
+    holder.__keywardLogWriter = new LogWriter({
+      flushIntervalMs: Number(process.env.KEYWARD_LOG_FLUSH_MS) || 250,
+    });
+    holder.__keywardLogWriter.start();
+  }
+  return holder.__keywardLogWriter;
+}
+
+/** The running writer, if any (shutdown hooks must not create one). */
+export function existingLogWriter(): LogWriter | undefined {
+  return holder.__keywardLogWriter;
+}

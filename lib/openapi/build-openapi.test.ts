@@ -1,0 +1,98 @@
+import { describe, expect, it, test } from "vitest";
+import { buildOpenApiDocument } from "./build-openapi";
+import { ALL_API_ROUTES } from "../api-routes";
+import { ERROR_STATUS } from "../errors";
+import { SCOPES } from "../scopes";
+import { GET as openApiRoute } from "@/app/api/v1/openapi.json/route";
+
+type Operation = {
+  operationId: string;
+  "x-required-scope": string;
+  security: Record<string, string[]>[];
+  parameters: { name: string; in: string; required: boolean }[];
+  requestBody?: { content: Record<string, { schema: Record<string, unknown> }> };
+  responses: Record<string, { description: string; content: Record<string, { schema: Record<string, unknown> }> }>;
+  tags: string[];
+};
+
+const doc = buildOpenApiDocument("https://keyward.example");
+const op = (method: string, path: string) =>
+  (doc.paths[path] as Record<string, Operation> | undefined)?.[method.toLowerCase()];
+
+describe("OpenAPI document", () => {
+  it("is an OpenAPI 3.1 document with info, servers, tags and security schemes", () => {
+    expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
+    expect(doc.info.title).toBeTruthy();
+    expect(doc.info.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(doc.servers).toEqual([{ url: "https://keyward.example" }]);
+    expect(buildOpenApiDocument()).not.toHaveProperty("servers");
+    expect(doc.components.securitySchemes.apiKeyPair).toMatchObject({
+      type: "apiKey",
+      in: "header",
+      name: "X-API-Key",
+    });
+    expect(doc.components.securitySchemes.basicAuth).toMatchObject({ type: "http", scheme: "basic" });
+    expect(doc.components.schemas.Error.properties.error.properties.code.enum).toEqual(Object.keys(ERROR_STATUS));
+    expect(doc["x-scopes"].map((s) => s.scope)).toEqual([...SCOPES]);
+    expect(() => JSON.parse(JSON.stringify(doc))).not.toThrow();
+  });
+
+  it("has exactly the catalog's operations, with unique operationIds", () => {
+    const ops = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    expect(ops.sort()).toEqual(ALL_API_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+    const ids = Object.values(doc.paths).flatMap((methods) =>
+      Object.values(methods as Record<string, Operation>).map((o) => o.operationId),
+    );
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  test.each(ALL_API_ROUTES.map((r) => [`${r.method} ${r.path}`, r] as const))(
+    "%s: scope, security, parameters, responses",
+    (_label, route) => {
+      const o = op(route.method, route.path)!;
+      expect(o.operationId).toBe(route.operationId);
+      expect(o["x-required-scope"]).toBe(route.scope);
+      expect(o.security).toEqual([{ apiKeyPair: [route.scope] }, { basicAuth: [route.scope] }]);
+      expect(o.tags).toEqual([route.tag]);
+
+      const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      expect(o.parameters.filter((p) => p.in === "path").map((p) => p.name)).toEqual(pathParams);
+      for (const p of o.parameters.filter((p) => p.in === "path")) expect(p.required).toBe(true);
+      for (const p of o.parameters) expect(["path", "query"]).toContain(p.in);
+
+      if (route.body) expect(o.requestBody?.content["application/json"]?.schema).toMatchObject({ type: "object" });
+      else expect(o.requestBody).toBeUndefined();
+
+      const success = String(route.successStatus ?? 200);
+      expect(o.responses[success]?.content["application/json"]?.schema).toBeTruthy();
+      for (const status of ["401", "403", "429", "400"]) {
+        expect(o.responses[status]?.content["application/json"]?.schema).toEqual({
+          $ref: "#/components/schemas/Error",
+        });
+      }
+      for (const code of route.errors ?? []) {
+        const status = String(ERROR_STATUS[code as keyof typeof ERROR_STATUS]);
+        expect(o.responses[status]?.description.split(", ")).toContain(code);
+      }
+    },
+  );
+
+  it("documents the list filters as query parameters", () => {
+    const names = op("GET", "/api/v1/inventory")!.parameters.map((p) => p.name);
+    expect(names).toEqual(
+      expect.arrayContaining(["brand", "model", "condition", "minPriceCents", "maxPriceCents", "limit", "cursor"]),
+    );
+    const logNames = op("GET", "/api/v1/logs")!.parameters.map((p) => p.name);
+    expect(logNames).toEqual(expect.arrayContaining(["range", "from", "to", "status", "limit", "cursor", "order"]));
+  });
+
+  it("is served at /api/v1/openapi.json", async () => {
+    const res = await openApiRoute();
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as typeof doc;
+    expect(body.openapi).toBe(doc.openapi);
+    expect(Object.keys(body.paths).sort()).toEqual(Object.keys(doc.paths).sort());
+  });
+});

@@ -1,0 +1,71 @@
+import fs from "node:fs";
+import path from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+
+const PORT = Number(process.env.E2E_PORT) || 3210;
+const BASE_URL = `http://127.0.0.1:${PORT}`;
+const DATA_DIR = path.resolve("e2e/.artifacts/data");
+
+/** A system Chromium when there is one (CI here cannot download browsers); else Playwright's own. */
+function chromiumExecutable(): string | undefined {
+  const candidates = [
+    process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE,
+    process.env.CHROME_PATH,
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/usr/bin/google-chrome",
+  ];
+  return candidates.find((p): p is string => !!p && fs.existsSync(p));
+}
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results",
+  fullyParallel: false,
+  workers: 1,
+  retries: process.env.CI ? 1 : 0,
+  timeout: 60_000,
+  reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
+  use: {
+    baseURL: BASE_URL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    acceptDownloads: true,
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath: chromiumExecutable(),
+          args: [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    // A fresh data folder each run: the demo workspace is seeded on its first start.
+    command: `node -e "require('fs').rmSync(process.argv[1],{recursive:true,force:true})" "${DATA_DIR}" && npx tsx scripts/start.ts`,
+    url: `${BASE_URL}/sign-in`,
+    timeout: 240_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      PORT: String(PORT),
+      HOST: "127.0.0.1",
+      KEYWARD_DATA_DIR: DATA_DIR,
+      NEXTAUTH_URL: BASE_URL,
+      KEYWARD_SEED_DEMO: "1",
+      KEYWARD_LOG_FLUSH_MS: "100",
+    },
+  },
+});

@@ -1,0 +1,49 @@
+import http from "node:http";
+import next from "next";
+import { CLIENT_IP_HEADER } from "../lib/http/client-ip";
+
+type Closable = { close(): Promise<void> };
+
+/**
+ * Keyward's HTTP server: Next.js behind a thin Node server that (1) records the socket's address in a header
+ * no client can forge, for IP allowlists and the log, and (2) shuts down gracefully: stop accepting, let
+ * in-flight requests finish, then flush the request log writer before exiting.
+ */
+export async function startServer(opts: { port: number; host: string }): Promise<http.Server> {
+  const app = next({ dev: false, dir: process.cwd(), hostname: opts.host, port: opts.port });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+
+  const server = http.createServer((req, res) => {
+    req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? "";
+    void handle(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[keyward] ${signal}: finishing in-flight requests and flushing the request log...`);
+    const force = setTimeout(() => {
+      console.error("[keyward] shutdown took over 20 s; exiting (the log spool is replayed on the next start)");
+      process.exit(1);
+    }, 20_000);
+    force.unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    const writer = (globalThis as { __keywardLogWriter?: Closable }).__keywardLogWriter;
+    await writer?.close();
+    const dbClient = (globalThis as { __keywardDb?: { $disconnect(): Promise<void> } }).__keywardDb;
+    await dbClient?.$disconnect();
+    console.log("[keyward] stopped cleanly");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+
+  await new Promise<void>((resolve) => server.listen(opts.port, opts.host, resolve));
+  return server;
+}

@@ -1,0 +1,22 @@
+import { buildIfNeeded } from "./build-if-needed";
+import { prepareData, shouldSeedDemo } from "./prepare-data";
+import { startServer } from "./server";
+
+/** `npm start`: build if needed, migrate, seed a first start, serve. */
+async function main() {
+  const port = Number(process.env.PORT) || 3000;
+  const host = process.env.HOST || "0.0.0.0";
+  const seedDemo = shouldSeedDemo();
+  process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
+  buildIfNeeded();
+  // Next's production server must run with NODE_ENV=production; the demo decision was taken above.
+  (process.env as Record<string, string>).NODE_ENV = "production";
+  await prepareData({ seedDemo });
+  await startServer({ port, host });
+  console.log(`[keyward] ready on http://localhost:${port} (sign in at /sign-in)`);
+}
+
+main().catch((err) => {
+  console.error("[keyward] failed to start:", err);
+  process.exit(1);
+});

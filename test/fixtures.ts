@@ -1,0 +1,124 @@
+import { expect } from "vitest";
+import { randomUUID } from "node:crypto";
+import { db } from "@/lib/db";
+import { ApiError } from "@/lib/errors";
+import type { Actor } from "@/lib/auth/actor";
+import { createKey } from "@/lib/keys/create-key";
+import type { Scope } from "@/lib/scopes";
+
+export type UserActor = Extract<Actor, { kind: "user" }>;
+
+/** A fresh user (no password hashing cost: tests never sign these in). */
+export async function makeUser(role: "user" | "support" = "user"): Promise<UserActor> {
+  const email = `${role}-${randomUUID().slice(0, 8)}@example.test`;
+  const user = await db().user.create({ data: { email, role, passwordHash: "not-a-real-hash" } });
+  return { kind: "user", userId: user.id, email, role, ip: "203.0.113.10" };
+}
+
+export async function makeKey(owner: UserActor, input: { scopes?: Scope[]; [k: string]: unknown } = {}) {
+  return createKey(owner, { name: "Test key", scopes: [], ...input });
+}
+
+/** Call a route handler the way Next.js does. */
+export async function call(
+  handler: (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>,
+  init: {
+    method?: string;
+    path: string;
+    key?: { keyId: string; secret: string };
+    headers?: Record<string, string>;
+    body?: unknown;
+    params?: Record<string, string>;
+    ip?: string;
+  },
+) {
+  const headers: Record<string, string> = { "x-keyward-client-ip": init.ip ?? "203.0.113.10", ...init.headers };
+  if (init.key) {
+    headers["x-api-key"] = init.key.keyId;
+    headers["x-api-secret"] = init.key.secret;
+  }
+  if (init.body !== undefined) headers["content-type"] ??= "application/json";
+  const req = new Request(`http://localhost${init.path}`, {
+    method: init.method ?? "GET",
+    headers,
+    body: init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body),
+  });
+  const res = await handler(req, { params: Promise.resolve(init.params ?? {}) });
+  const text = await res.text();
+  // Tests read arbitrary JSON bodies; `any` keeps them free of casts at every property access.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, any>) : null };
+}
+
+/** The credentials of a key made by makeKey, in the shape call() takes. */
+export function credsOf(made: { key: { keyId: string }; secret: string }) {
+  return { keyId: made.key.keyId, secret: made.secret };
+}
+
+/**
+ * Assert the whole error envelope: status, code, message, a requestId equal to the X-Request-Id header and
+ * the docs link. `details` is compared only when given.
+ */
+export function expectErrorBody(
+  res: { status: number; headers: Headers; body: unknown },
+  want: { status: number; code: string; message: string | RegExp; details?: Record<string, unknown> },
+) {
+  const requestId = res.headers.get("x-request-id");
+  expect(requestId).toMatch(/^req_[0-9a-z]+$/);
+  expect(res.status).toBe(want.status);
+  expect(res.body).toEqual({
+    error: {
+      code: want.code,
+      message: typeof want.message === "string" ? want.message : expect.stringMatching(want.message),
+      requestId,
+      docs: `/docs#errors-${want.code}`,
+      ...(want.details ? { details: want.details } : {}),
+    },
+  });
+}
+
+/** One inventory item with known values (tests that need exact filter results or a sold item). */
+export async function makeItem(
+  data: Partial<{
+    brand: string;
+    model: string;
+    storageGb: number;
+    condition: string;
+    priceCents: number;
+    status: string;
+  }> = {},
+) {
+  return db().inventoryItem.create({
+    data: {
+      brand: "Apple",
+      model: "iPhone 14",
+      storageGb: 128,
+      condition: "A",
+      priceCents: 50_000,
+      currency: "USD",
+      status: "available",
+      ...data,
+    },
+  });
+}
+
+/** The ApiError a promise rejects with (fails the test when it resolves or throws something else). */
+export async function rejectionOf(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof ApiError) return err;
+    throw err;
+  }
+  throw new Error("expected the call to be refused, but it succeeded");
+}
+
+/** Row counts of the key tables (to show that a refused change wrote nothing). */
+export async function keyTableCounts() {
+  const [apiKeys, secrets, audits] = await Promise.all([
+    db().apiKey.count(),
+    db().keySecret.count(),
+    db().auditEvent.count(),
+  ]);
+  return { apiKeys, secrets, audits };
+}

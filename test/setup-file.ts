@@ -1,0 +1,25 @@
+import fs from "node:fs";
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import { afterAll } from "vitest";
+
+// Each test file gets its own copy of the migrated template, data folder and secrets: files run in parallel.
+const root = process.env.KEYWARD_TEST_DIR!;
+const dir = path.join(root, randomUUID());
+fs.mkdirSync(dir, { recursive: true });
+fs.copyFileSync(path.join(root, "template.db"), path.join(dir, "keyward.db"));
+process.env.KEYWARD_DATA_DIR = dir;
+process.env.DATABASE_URL = `file:${path.join(dir, "keyward.db")}`;
+process.env.KEYWARD_SECRET_PEPPER = "test-pepper";
+process.env.NEXTAUTH_SECRET = "test-session-secret";
+
+afterAll(async () => {
+  const g = globalThis as {
+    __keywardLogWriter?: { close(): Promise<void> };
+    __keywardDb?: { $disconnect(): Promise<void> };
+  };
+  await g.__keywardLogWriter?.close();
+  g.__keywardLogWriter = undefined;
+  await g.__keywardDb?.$disconnect();
+  g.__keywardDb = undefined;
+});

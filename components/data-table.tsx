@@ -41,6 +41,8 @@ export type DataTableProps<T> = {
   isLoadingMore?: boolean;
   /** Makes the whole row open this address on click; keep a real link in one cell for keyboard users. */
   rowHref?: (row: T) => string;
+  /** Or runs this on a row click (e.g. opens a detail panel); keep a real button in one cell for keyboard users. */
+  onRowClick?: (row: T) => void;
 };
 
 /**
@@ -63,6 +65,7 @@ export function DataTable<T>({
   onLoadMore,
   isLoadingMore = false,
   rowHref,
+  onRowClick,
 }: DataTableProps<T>) {
   const router = useRouter();
   // The app does not run the React Compiler, and TanStack's instance is meant to be rebuilt each render.
@@ -119,20 +122,21 @@ export function DataTable<T>({
   } else {
     body = rows.map((row) => {
       const href = rowHref?.(row.original);
+      const activate = href ? () => router.push(href) : onRowClick ? () => onRowClick(row.original) : undefined;
       return (
         <tr
           key={row.id}
           onClick={
-            href
+            activate
               ? (event) => {
                   // Let real links, buttons and text selection inside the row behave as themselves.
                   if ((event.target as HTMLElement).closest("a,button,input") || window.getSelection()?.toString())
                     return;
-                  router.push(href);
+                  activate();
                 }
               : undefined
           }
-          className={cn("border-t border-slate-100", href && "cursor-pointer hover:bg-slate-50")}
+          className={cn("border-t border-slate-100", activate && "cursor-pointer hover:bg-slate-50")}
         >
           {row.getVisibleCells().map((cell) => (
             <td

@@ -20,7 +20,7 @@ async function signIn(page: Page, email: string, password: string) {
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-test("a new user signs up, lands on an empty key list, signs out and back in", async ({ page }) => {
+test("a new user signs up, lands on an empty key list, signs out and back in to the overview", async ({ page }) => {
   const email = uniqueEmail("auth");
   await signUp(page, email);
 
@@ -35,8 +35,9 @@ test("a new user signs up, lands on an empty key list, signs out and back in", a
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/keys$/);
-  await expect(page.getByText("No API keys yet")).toBeVisible();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  await expect(page.getByText("Nothing needs attention")).toBeVisible();
 });
 
 test("a wrong password is refused with a clear message", async ({ page }) => {
@@ -58,7 +59,8 @@ test("an off-site callbackUrl is ignored", async ({ page }) => {
   await page.getByLabel("Email").fill("demo@keyward.dev");
   await page.getByLabel("Password").fill("demo-password-1");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/keys$/);
+  await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
 });
 
 test("sign-up explains a bad email and a weak password next to each field", async ({ page }) => {

@@ -151,7 +151,7 @@ test("support staff see every user's keys with their owner", async ({ page, brow
   const { keyId } = await createKey(ownerPage, "Owned by someone else");
   await ownerPage.close();
 
-  await page.goto("/sign-in");
+  await page.goto("/sign-in?callbackUrl=%2Fkeys");
   await page.getByLabel("Email").fill("support@keyward.dev");
   await page.getByLabel("Password").fill("support-password-1");
   await page.getByRole("button", { name: "Sign in" }).click();

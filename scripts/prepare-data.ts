@@ -3,6 +3,7 @@ import path from "node:path";
 import { resolveDatabaseUrl } from "../lib/config/database-url";
 import { loadServerSecrets } from "../lib/config/server-secrets";
 import { closeDb, db } from "../lib/db";
+import { closeBulkSql } from "../lib/db/bulk-sql";
 import { LogWriter } from "../lib/logs/log-writer";
 import { DEMO_ACCOUNTS, seedDemoAccountsIfEmpty, seedInventoryIfEmpty } from "../lib/seed/demo";
 
@@ -41,6 +42,7 @@ export async function prepareData(opts: { seedDemo: boolean; quiet?: boolean }):
   }
   // The server opens its own client; this one must not linger on the file.
   await closeDb();
+  closeBulkSql();
 }
 
 if (require.main === module) {

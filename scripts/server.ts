@@ -38,6 +38,7 @@ export async function startServer(opts: { port: number; host: string }): Promise
     await writer?.close();
     const dbClient = (globalThis as { __keywardDb?: { $disconnect(): Promise<void> } }).__keywardDb;
     await dbClient?.$disconnect();
+    (globalThis as { __keywardBulkSql?: { close(): void } }).__keywardBulkSql?.close();
     console.log("[keyward] stopped cleanly");
     process.exit(0);
   };

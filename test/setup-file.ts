@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { afterAll } from "vitest";
+import { closeBulkSql } from "../lib/db/bulk-sql";
 
 // Each test file gets its own copy of the migrated template, data folder and secrets: files run in parallel.
 const root = process.env.KEYWARD_TEST_DIR!;
@@ -22,4 +23,5 @@ afterAll(async () => {
   g.__keywardLogWriter = undefined;
   await g.__keywardDb?.$disconnect();
   g.__keywardDb = undefined;
+  closeBulkSql();
 });

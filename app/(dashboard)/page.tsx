@@ -1,20 +1,109 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { buttonClasses } from "@/components/ui/button";
+import { requireSessionActor } from "@/app/_server/session";
+import { runAction } from "@/app/_server/actions";
+import { keysNeedingAttention } from "@/lib/keys/keys-needing-attention";
+import { RANGE_PRESETS, type RangePreset } from "@/lib/logs/log-query-input";
+import { logStats } from "@/lib/logs/log-stats";
+import { AttentionList } from "@/components/logs/attention-list";
+import { Card } from "@/components/logs/card";
+import { logsHref } from "@/components/logs/log-params";
+import { RangePresets, RANGE_LABELS } from "@/components/logs/range-presets";
+import { RequestsChart } from "@/components/logs/requests-chart";
+import { StatCards } from "@/components/logs/stat-cards";
+import { TopEndpointsTable, TopKeysTable } from "@/components/logs/top-tables";
+import { Alert } from "@/components/ui/alert";
 
 export const metadata: Metadata = { title: "Overview" };
 
-export default function OverviewPage() {
+function readRange(raw: string | string[] | undefined): RangePreset {
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  return (RANGE_PRESETS as readonly string[]).includes(value ?? "") ? (value as RangePreset) : "24h";
+}
+
+const link = "text-xs font-medium text-indigo-700 hover:underline";
+
+export default async function OverviewPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const actor = await requireSessionActor();
+  const range = readRange((await searchParams).range);
+  const support = actor.role === "support";
+  const [stats, attention] = await Promise.all([
+    runAction(() => logStats(actor, { range })),
+    runAction(() => keysNeedingAttention(actor)),
+  ]);
+
   return (
-    <div className="space-y-3">
-      <h1 className="text-xl font-semibold text-slate-900">Overview</h1>
-      <p className="max-w-prose text-sm text-slate-600">
-        Keyward issues scoped API keys to your partners, lets you rotate and revoke them, and records every request.
-        Usage charts will appear here.
-      </p>
-      <Link href="/keys" className={buttonClasses("primary")}>
-        Manage API keys
-      </Link>
+    <div className="space-y-5">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-xl font-semibold text-slate-900">Overview</h1>
+          <p className="text-sm text-slate-500">
+            {support
+              ? `API traffic of all users, last ${RANGE_LABELS[range]} (support view).`
+              : `Your partners' API traffic, last ${RANGE_LABELS[range]}.`}
+          </p>
+        </div>
+        <RangePresets current={range} hrefFor={(preset) => (preset === "24h" ? "/" : `/?range=${preset}`)} />
+      </div>
+
+      {stats.ok ? (
+        <>
+          <StatCards totals={stats.data.totals} />
+          <Card
+            id="overview-requests"
+            title="Requests by status"
+            actions={
+              <Link href={logsHref({ range })} className={link}>
+                Open in Logs
+              </Link>
+            }
+          >
+            <div className="p-3">
+              <RequestsChart series={stats.data.series} bucketMs={stats.data.bucketMs} className="h-64" />
+            </div>
+          </Card>
+          <div className="grid gap-4 lg:grid-cols-2">
+            <Card id="overview-top-keys" title="Top keys">
+              <div className="overflow-x-auto">
+                <TopKeysTable keys={stats.data.topKeys} />
+              </div>
+            </Card>
+            <Card id="overview-top-endpoints" title="Top endpoints">
+              <div className="overflow-x-auto">
+                <TopEndpointsTable endpoints={stats.data.topEndpoints} range={range} />
+              </div>
+            </Card>
+          </div>
+        </>
+      ) : (
+        <Alert tone="error" title="Usage could not be loaded.">
+          {stats.error.message}
+        </Alert>
+      )}
+
+      <Card
+        id="overview-attention"
+        title="Keys needing attention"
+        actions={
+          <Link href="/keys" className={link}>
+            All keys
+          </Link>
+        }
+      >
+        {attention.ok ? (
+          <AttentionList items={attention.data} />
+        ) : (
+          <div className="p-3">
+            <Alert tone="error" title="Could not check the keys.">
+              {attention.error.message}
+            </Alert>
+          </div>
+        )}
+      </Card>
     </div>
   );
 }

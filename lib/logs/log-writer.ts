@@ -4,13 +4,14 @@ import type { LogEntry } from "./log-entry";
 import { LogSpool } from "./log-spool";
 import { storeLogBatch } from "./log-store";
 
-type Batch = { entries: LogEntry[]; segment: string | null; attempts: number };
+type Batch = { entries: LogEntry[]; segment: string | null };
 
 export type LogWriterOptions = {
   spoolDir?: string;
   flushIntervalMs?: number;
   maxBatch?: number;
-  store?: (entries: readonly LogEntry[], opts: { skipExisting?: boolean }) => Promise<number>;
+  /** Writes a batch and returns how many were new (entries already stored are skipped). */
+  store?: (entries: readonly LogEntry[]) => Promise<number>;
 };
 
 /**
@@ -75,20 +76,19 @@ export class LogWriter {
     const batches = [...this.retry];
     this.retry = [];
     if (this.buffer.length > 0) {
-      batches.push({ entries: this.buffer, segment: this.spool.cut(), attempts: 0 });
+      batches.push({ entries: this.buffer, segment: this.spool.cut() });
       this.buffer = [];
     }
     for (let i = 0; i < batches.length; i++) {
       const batch = batches[i]!;
       try {
-        // A retried batch may have committed before its error surfaced: skip what is already stored.
-        const written = await this.store(batch.entries, { skipExisting: batch.attempts > 0 });
+        // A retried batch may have committed before its error surfaced: the store skips what it already has.
+        const written = await this.store(batch.entries);
         this.stats.written += written;
         if (batch.segment) this.spool.remove(batch.segment);
       } catch (err) {
         this.stats.failedFlushes++;
         console.error(`[keyward] log flush of ${batch.entries.length} entries failed; will retry:`, err);
-        batch.attempts++;
         this.retry.push(...batches.slice(i));
         return;
       }
@@ -102,7 +102,7 @@ export class LogWriter {
     for (const segment of this.spool.orphanedSegments()) {
       const entries = LogSpool.read(segment);
       for (let i = 0; i < entries.length; i += this.maxBatch) {
-        total += await this.store(entries.slice(i, i + this.maxBatch), { skipExisting: true });
+        total += await this.store(entries.slice(i, i + this.maxBatch));
       }
       this.spool.remove(segment);
     }
@@ -115,7 +115,18 @@ export class LogWriter {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    for (let attempt = 0; attempt < 5 && this.pending() > 0; attempt++) await this.flush();
+    // A flush under way holds entries pending() no longer counts, and its completion may start another:
+    // wait until no flush runs and nothing is pending (giving up after 5 failed flushes; the spool keeps them).
+    for (let failures = 0; failures < 5;) {
+      if (this.flushing) {
+        await this.flushing;
+        continue;
+      }
+      if (this.pending() === 0) break;
+      const failedBefore = this.stats.failedFlushes;
+      await this.flush();
+      if (this.stats.failedFlushes > failedBefore) failures++;
+    }
     this.spool.cut();
   }
 }

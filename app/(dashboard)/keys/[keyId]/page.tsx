@@ -5,9 +5,16 @@ import type { ReactNode } from "react";
 import { requireSessionActor } from "@/app/_server/session";
 import { ApiError } from "@/lib/errors";
 import { getKeyAuditOrThrow, getKeyOrThrow } from "@/lib/keys/get-key-or-throw";
+import { graceAdvice } from "@/lib/logs/grace-advice";
+import { graceUsage } from "@/lib/logs/grace-usage";
+import { logStats } from "@/lib/logs/log-stats";
+import { queryLogs } from "@/lib/logs/query-logs";
+import { runAction } from "@/app/_server/actions";
 import { AuditList } from "@/components/keys/audit-list";
 import { EnvironmentBadge, KeyStatusBadge, ScopeBadges } from "@/components/keys/key-badges";
 import { KeyActions } from "@/components/keys/key-actions";
+import { GraceUsagePanel } from "@/components/logs/grace-usage-panel";
+import { KeyUsage } from "@/components/logs/key-usage";
 import { Alert } from "@/components/ui/alert";
 import { LocalTime } from "@/components/ui/local-time";
 
@@ -45,6 +52,17 @@ export default async function KeyDetailPage({ params }: Params) {
     loadOrNotFound(() => getKeyOrThrow(actor, keyId)),
     loadOrNotFound(() => getKeyAuditOrThrow(actor, keyId)),
   ]);
+  const inGrace = key.status !== "revoked" && key.secretsInGrace.length > 0;
+  const [stats, latest, grace] = await Promise.all([
+    runAction(() => logStats(actor, { keyId: [keyId], range: "24h" })),
+    runAction(() => queryLogs(actor, { keyId: [keyId], range: "30d", limit: 20 })),
+    inGrace ? runAction(() => graceUsage(actor, keyId)) : null,
+  ]);
+  // The grace that ends last is the one the user waits for.
+  const graceEnds = key.secretsInGrace
+    .map((s) => s.retiresAt)
+    .sort()
+    .at(-1);
   const othersKey = actor.role === "support" && key.ownerEmail !== undefined && key.ownerEmail !== actor.email;
 
   return (
@@ -146,7 +164,23 @@ export default async function KeyDetailPage({ params }: Params) {
         </dl>
       </section>
 
-      {/* Reserved: the key's recent requests (from the request log) go here, between details and audit. */}
+      {grace && graceEnds ? (
+        grace.ok ? (
+          <GraceUsagePanel usage={grace.data} advice={graceAdvice(grace.data)} retiresAt={graceEnds} />
+        ) : (
+          <Alert tone="error" title="Could not read who still uses the old secret.">
+            {grace.error.message}
+          </Alert>
+        )
+      ) : null}
+
+      {stats.ok && latest.ok ? (
+        <KeyUsage keyId={key.keyId} stats={stats.data} latest={latest.data.data} />
+      ) : (
+        <Alert tone="error" title="Could not load this key's requests.">
+          {stats.ok ? (latest.ok ? null : latest.error.message) : stats.error.message}
+        </Alert>
+      )}
 
       <section
         aria-labelledby="key-audit"

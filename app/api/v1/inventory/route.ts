@@ -1,9 +1,5 @@
 import { API_ROUTES } from "@/lib/api-routes";
 import { withApiKey } from "@/lib/auth/api-key-guard";
-import { readQuery } from "@/lib/http/read-json";
-import { listInventoryQuery } from "@/lib/inventory/inventory-input";
-import { listInventory } from "@/lib/inventory/inventory";
+import { listInventoryHandler } from "@/lib/inventory/list-inventory-handler";
 
-export const GET = withApiKey(API_ROUTES.listInventory, async (req) =>
-  Response.json(await listInventory(readQuery(req, listInventoryQuery))),
-);
+export const GET = withApiKey(API_ROUTES.listInventory, listInventoryHandler);

@@ -1,0 +1,32 @@
+import { sessionActor } from "@/app/_server/session";
+import { ApiError, toErrorResponse } from "@/lib/errors";
+import { newRequestId } from "@/lib/http/request-id";
+import { exportLogsCsv } from "@/lib/logs/export-csv";
+import { searchParamsToObject } from "@/lib/logs/log-query-input";
+
+/** The filtered request log as a CSV download, streamed; same filters and owner scoping as the logs page. */
+export async function GET(req: Request): Promise<Response> {
+  const requestId = newRequestId();
+  try {
+    const actor = await sessionActor();
+    if (!actor) throw new ApiError("unauthenticated", "Sign in to export the request log.");
+    const {
+      cursor: _cursor,
+      limit: _limit,
+      order: _order,
+      ...filters
+    } = searchParamsToObject(new URL(req.url).searchParams);
+    const body = await exportLogsCsv(actor, filters);
+    const date = new Date().toISOString().slice(0, 10);
+    return new Response(body, {
+      headers: {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": `attachment; filename="keyward-logs-${date}.csv"`,
+        "Cache-Control": "no-store",
+        "X-Request-Id": requestId,
+      },
+    });
+  } catch (err) {
+    return toErrorResponse(err, requestId);
+  }
+}

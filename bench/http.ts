@@ -1,0 +1,110 @@
+import autocannon from "autocannon";
+import { buildBenchApp, freshDataDir, median, memoryOf, startBenchServer, tsx } from "./support";
+import { db } from "../lib/db";
+
+/**
+ * End to end over HTTP: GET /api/v1/inventory?limit=10 behind the guard (key check, scope, rate limit,
+ * request log on) versus its unguarded twin (the same handler, bench build only), alternating runs.
+ */
+type Run = { rps: number; p50Ms: number; p99Ms: number; non2xx: number; errors: number; requests: number };
+
+function load(url: string, headers: Record<string, string>, seconds: number, connections: number): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    autocannon({ url, headers, duration: seconds, connections, pipelining: 1 }, (err, r) => {
+      if (err) return reject(err);
+      resolve({
+        rps: r.requests.average,
+        p50Ms: r.latency.p50,
+        p99Ms: r.latency.p99,
+        non2xx: r.non2xx,
+        errors: r.errors,
+        requests: r.requests.total,
+      });
+    });
+  });
+}
+
+async function main() {
+  const runs = Number(process.env.BENCH_RUNS) || 3;
+  const seconds = Number(process.env.BENCH_HTTP_SECONDS) || 10;
+  const connections = Number(process.env.BENCH_CONNECTIONS) || 16;
+  if (process.env.BENCH_SKIP_BUILD !== "1") buildBenchApp();
+  const dataDir = freshDataDir("http");
+  tsx("bench/seed-minimal.ts", [], { KEYWARD_DATA_DIR: dataDir });
+  const key = JSON.parse(
+    tsx(
+      "scripts/create-key.ts",
+      [
+        "--json",
+        "--email",
+        "bench@keyward.dev",
+        "--name",
+        "http-bench",
+        "--scopes",
+        "inventory:read",
+        "--rate-limit",
+        "100000",
+      ],
+      { KEYWARD_DATA_DIR: dataDir },
+    )
+      .trim()
+      .split("\n")
+      .pop()!,
+  ) as { keyId: string; secret: string };
+
+  const server = await startBenchServer(dataDir, 3470);
+  const guardedUrl = `${server.url}/api/v1/inventory?limit=10`;
+  const twinUrl = `${server.url}/api/bench/unguarded-inventory?limit=10`;
+  const auth = { "X-API-Key": key.keyId, "X-API-Secret": key.secret };
+  try {
+    const probe = await fetch(twinUrl);
+    if (probe.status !== 200) throw new Error(`unguarded twin answered ${probe.status}: is this a bench build?`);
+    // Warm both paths (JIT, key cache, SQLite page cache).
+    await load(guardedUrl, auth, 3, connections);
+    await load(twinUrl, {}, 3, connections);
+    const guarded: Run[] = [];
+    const unguarded: Run[] = [];
+    for (let i = 0; i < runs; i++) {
+      guarded.push(await load(guardedUrl, auth, seconds, connections));
+      unguarded.push(await load(twinUrl, {}, seconds, connections));
+    }
+    const peakRssMb = memoryOf(server.pid).peakMb;
+    await server.stop();
+    const logged = await db().requestLog.count({ where: { keyId: key.keyId } });
+    const answered = guarded.reduce((n, r) => n + r.requests, 0);
+    const med = (rs: Run[], k: keyof Run) => median(rs.map((r) => r[k]));
+    console.log(
+      JSON.stringify({
+        connections,
+        secondsPerRun: seconds,
+        runs,
+        guarded: {
+          rps: med(guarded, "rps"),
+          p50Ms: med(guarded, "p50Ms"),
+          p99Ms: med(guarded, "p99Ms"),
+          non2xx: guarded.reduce((n, r) => n + r.non2xx, 0),
+          all: guarded,
+        },
+        unguarded: {
+          rps: med(unguarded, "rps"),
+          p50Ms: med(unguarded, "p50Ms"),
+          p99Ms: med(unguarded, "p99Ms"),
+          all: unguarded,
+        },
+        throughputRatio: med(guarded, "rps") / med(unguarded, "rps"),
+        perRunRatios: guarded.map((g, i) => g.rps / unguarded[i]!.rps),
+        serverPeakRssMb: peakRssMb,
+        // Warm-up requests are logged too, so the log holds at least every measured request.
+        logRows: logged,
+        measuredGuardedRequests: answered,
+      }),
+    );
+  } finally {
+    await server.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

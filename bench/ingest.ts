@@ -1,0 +1,76 @@
+import { randomBytes } from "node:crypto";
+import { db } from "../lib/db";
+import { LogWriter } from "../lib/logs/log-writer";
+import type { LogEntry } from "../lib/logs/log-entry";
+import { API_ROUTES } from "../lib/api-routes";
+
+/**
+ * Log ingestion: how many entries per second the writer sustains into the embedded database (spool append +
+ * buffered batch flush, the production path), and that every one of them is stored (counted afterwards).
+ * Offered load is far above what one process's API could produce, so the writer is the bottleneck.
+ */
+async function main() {
+  const total = Number(process.env.BENCH_INGEST_ROWS) || 300_000;
+  const keys = Array.from({ length: 20 }, (_, i) => ({
+    apiKeyId: `bench-key-${i}`,
+    keyId: `kw_live_bench${String(i).padStart(8, "0")}`,
+  }));
+  const routes = Object.values(API_ROUTES);
+  const writer = new LogWriter({ flushIntervalMs: 250, maxBatch: 5000 });
+  writer.start();
+  const started = performance.now();
+  const stampBase = Date.now();
+  for (let i = 0; i < total; i++) {
+    const key = keys[i % keys.length]!;
+    const route = routes[i % routes.length]!;
+    const status = i % 17 === 0 ? 403 : i % 29 === 0 ? 429 : 200;
+    const entry: LogEntry = {
+      requestId: `req_ingest${i.toString(36)}${randomBytes(4).toString("hex")}`,
+      timestamp: stampBase + Math.floor(i / 50),
+      apiKeyId: key.apiKeyId,
+      keyId: key.keyId,
+      keyName: "Ingest bench",
+      partner: "Bench Partner",
+      ownerId: "bench-owner",
+      environment: "live",
+      method: route.method,
+      route: route.path,
+      path: route.path.replace("{id}", "cmabc").replace("{keyId}", key.keyId),
+      status,
+      latencyMs: 1 + (i % 40) / 10,
+      ip: "127.0.0.1",
+      userAgent: "bench/1.0",
+      errorCode: status === 200 ? null : status === 403 ? "insufficient_scope" : "rate_limited",
+      secretSlot: "current",
+      scopeUsed: status === 200 ? route.scope : null,
+    };
+    writer.enqueue(entry);
+    // Yield now and then so the flush timer and flushes run, as they would between requests.
+    if (i % 1000 === 999) await new Promise((r) => setImmediate(r));
+  }
+  const enqueuedMs = performance.now() - started;
+  await writer.close();
+  const elapsedMs = performance.now() - started;
+  const stored = await db().requestLog.count({ where: { requestId: { startsWith: "req_ingest" } } });
+  const rolledUp = await db().requestRollup.aggregate({
+    where: { resolution: "minute", ownerId: "bench-owner" },
+    _sum: { count: true },
+  });
+  console.log(
+    JSON.stringify({
+      entries: total,
+      stored,
+      rolledUpMinute: rolledUp._sum.count,
+      lost: total - stored,
+      enqueueSeconds: enqueuedMs / 1000,
+      totalSeconds: elapsedMs / 1000,
+      rowsPerSecond: Math.round(stored / (elapsedMs / 1000)),
+      failedFlushes: writer.stats.failedFlushes,
+    }),
+  );
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

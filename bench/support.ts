@@ -1,0 +1,173 @@
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+export const ROOT = path.resolve(__dirname, "..");
+export const WORK = path.join(ROOT, "bench", ".work");
+export const BENCH_DIST = ".next-bench";
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** A fresh, migrated data folder (SQLite file + spool + secrets). */
+export function freshDataDir(name: string): string {
+  const dir = path.join(WORK, name);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  migrate(dir);
+  return dir;
+}
+
+export function migrate(dir: string): void {
+  execFileSync(path.join(ROOT, "node_modules", ".bin", "prisma"), ["migrate", "deploy"], {
+    cwd: ROOT,
+    env: { ...process.env, KEYWARD_DATA_DIR: dir, DATABASE_URL: `file:${path.join(dir, "keyward.db")}` },
+    stdio: "pipe",
+  });
+}
+
+export function tsx(script: string, args: string[], env: Record<string, string>): string {
+  return execFileSync(path.join(ROOT, "node_modules", ".bin", "tsx"), [script, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 64 * 1024 * 1024,
+  }).toString();
+}
+
+/** The production build with the benchmark-only unguarded twin route, in its own folder. */
+export function buildBenchApp(): void {
+  const tsconfig = fs.readFileSync(path.join(ROOT, "tsconfig.next.json"));
+  try {
+    execFileSync(path.join(ROOT, "node_modules", ".bin", "next"), ["build"], {
+      cwd: ROOT,
+      env: { ...process.env, KEYWARD_BENCH_BUILD: "1", KEYWARD_DIST_DIR: BENCH_DIST, NEXT_TELEMETRY_DISABLED: "1" },
+      stdio: "pipe",
+    });
+  } finally {
+    // next build adds its dist folder's types to its tsconfig; keep the committed file as it was.
+    fs.writeFileSync(path.join(ROOT, "tsconfig.next.json"), tsconfig);
+  }
+}
+
+export type BenchServer = { proc: ChildProcess; url: string; pid: number; stop(): Promise<void>; output(): string };
+
+/** Start scripts/server.ts (no build step, no seeding) on the bench build with a given data folder. */
+export async function startBenchServer(
+  dataDir: string,
+  port: number,
+  env: Record<string, string> = {},
+): Promise<BenchServer> {
+  const script = `require("./scripts/server").startServer({ port: ${port}, host: "127.0.0.1" }).then(() => console.log("ready"))`;
+  const proc = spawn(process.execPath, ["--import", "tsx", "-e", script], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      KEYWARD_BENCH_BUILD: "1",
+      KEYWARD_DIST_DIR: BENCH_DIST,
+      KEYWARD_DATA_DIR: dataDir,
+      DATABASE_URL: `file:${path.join(dataDir, "keyward.db")}`,
+      NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+      NEXT_TELEMETRY_DISABLED: "1",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  proc.stdout!.on("data", (d) => (out += String(d)));
+  proc.stderr!.on("data", (d) => (out += String(d)));
+  const deadline = Date.now() + 60_000;
+  while (!out.includes("ready")) {
+    if (proc.exitCode !== null) throw new Error(`bench server exited:\n${out}`);
+    if (Date.now() > deadline) throw new Error(`bench server did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    proc,
+    url: `http://127.0.0.1:${port}`,
+    pid: proc.pid!,
+    output: () => out,
+    async stop() {
+      if (proc.exitCode !== null) return;
+      const exited = new Promise((r) => proc.once("exit", r));
+      proc.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+/** Resident set size and its high-water mark (VmHWM) of a process, in MB (Linux /proc). */
+export function memoryOf(pid: number): { rssMb: number; peakMb: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+  return { rssMb: kb("VmRSS") / 1024, peakMb: kb("VmHWM") / 1024 };
+}
+
+/** Sample a process's RSS every few ms while fn runs; returns the peak seen. */
+export async function peakRssDuring<T>(
+  pid: number,
+  fn: () => Promise<T>,
+): Promise<{ result: T; peakRssMb: number; startRssMb: number }> {
+  const startRssMb = memoryOf(pid).rssMb;
+  let peak = startRssMb;
+  const timer = setInterval(() => {
+    try {
+      peak = Math.max(peak, memoryOf(pid).rssMb);
+    } catch {
+      // the process may be exiting
+    }
+  }, 5);
+  try {
+    const result = await fn();
+    return { result, peakRssMb: Math.max(peak, memoryOf(pid).rssMb), startRssMb };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** Sign a user in through next-auth's credentials flow; returns the Cookie header for later requests. */
+export async function signIn(baseUrl: string, email: string, password: string): Promise<string> {
+  const csrfRes = await fetch(`${baseUrl}/api/auth/csrf`);
+  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
+  const jar = new Map<string, string>();
+  const keep = (res: Response) => {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const [k, ...v] = pair!.split("=");
+      jar.set(k!, v.join("="));
+    }
+  };
+  keep(csrfRes);
+  const res = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; "),
+    },
+    body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
+  });
+  keep(res);
+  const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+  if (!cookie.includes("session-token")) throw new Error(`sign-in failed (${res.status})`);
+  return cookie;
+}
+
+export function machine() {
+  return {
+    cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? "unknown"}`,
+    memoryGb: Math.round(os.totalmem() / 1024 ** 3),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  };
+}

@@ -1,0 +1,90 @@
+import { RANGE_PRESETS } from "@/lib/logs/log-query-input";
+
+/** The logs page's view as it sits in the URL: strings only, so a link can be pasted and reproduces it. */
+export type LogViewParams = {
+  range: string;
+  from: string;
+  to: string;
+  keyId: string[];
+  partner: string[];
+  status: string[];
+  method: string;
+  route: string;
+  requestId: string;
+  user: string;
+  order: "desc" | "asc";
+};
+
+type RawParams = Record<string, string | string[] | undefined>;
+
+const list = (value: string | string[] | undefined): string[] =>
+  (Array.isArray(value) ? value : value ? [value] : []).flatMap((v) => v.split(",")).filter(Boolean);
+
+const one = (value: string | string[] | undefined): string => (Array.isArray(value) ? value[0] : value)?.trim() ?? "";
+
+export function readLogParams(params: RawParams): LogViewParams {
+  const range = one(params.range);
+  return {
+    range: (RANGE_PRESETS as readonly string[]).includes(range) ? range : "",
+    from: one(params.from),
+    to: one(params.to),
+    keyId: list(params.keyId),
+    partner: list(params.partner),
+    status: list(params.status),
+    method: one(params.method),
+    route: one(params.route),
+    requestId: one(params.requestId),
+    user: one(params.user),
+    order: one(params.order) === "asc" ? "asc" : "desc",
+  };
+}
+
+/** Only the filters that are set, in the shape lib/logs parses (it validates them). */
+export function toFilterInput(p: LogViewParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  if (p.from) {
+    out.from = p.from;
+    if (p.to) out.to = p.to;
+  } else if (p.range) out.range = p.range;
+  if (p.keyId.length) out.keyId = p.keyId;
+  if (p.partner.length) out.partner = p.partner;
+  if (p.status.length) out.status = p.status;
+  if (p.method) out.method = p.method;
+  if (p.route) out.route = p.route;
+  if (p.requestId) out.requestId = p.requestId;
+  if (p.user) out.user = p.user;
+  return out;
+}
+
+/** The URL query for a view; the default order (newest first) is left out. */
+export function toSearchParams(p: LogViewParams): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(toFilterInput(p))) {
+    for (const v of Array.isArray(value) ? value : [value]) params.append(name, v);
+  }
+  if (p.order === "asc") params.set("order", "asc");
+  return params;
+}
+
+export const EMPTY_LOG_PARAMS: LogViewParams = readLogParams({});
+
+export function logsHref(p: Partial<LogViewParams>): string {
+  const query = toSearchParams({ ...EMPTY_LOG_PARAMS, ...p }).toString();
+  return query ? `/logs?${query}` : "/logs";
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** An instant as a datetime-local input value, in the browser's time zone. */
+export function isoToLocalInput(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "";
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** A datetime-local value (the browser's wall clock) as an exact instant. */
+export function localInputToIso(value: string): string {
+  if (!value) return "";
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? "" : d.toISOString();
+}

@@ -1,0 +1,147 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { loadMoreLogsAction } from "@/app/(dashboard)/logs/actions";
+import type { LogFilterOptions } from "@/lib/logs/filter-options";
+import type { LogStats } from "@/lib/logs/log-stats";
+import type { LogPage, LogRow } from "@/lib/logs/query-logs";
+import { Alert } from "../ui/alert";
+import { buttonClasses } from "../ui/button";
+import { Card } from "./card";
+import { LatencyChart } from "./latency-chart";
+import { LogsFilters } from "./logs-filters";
+import { LogsTable } from "./logs-table";
+import { RequestsChart } from "./requests-chart";
+import { StatCards } from "./stat-cards";
+import { toFilterInput, toSearchParams, type LogViewParams } from "./log-params";
+
+/**
+ * The request log: filters drive the server page through the URL; "Load more" fetches the next keyset page
+ * of the same time window, so rows do not shift while the user reads.
+ */
+export function LogsScreen({
+  params,
+  page,
+  stats,
+  options,
+  error,
+  support,
+}: {
+  params: LogViewParams;
+  page: LogPage | null;
+  stats: LogStats | null;
+  options: LogFilterOptions;
+  error: string | null;
+  support: boolean;
+}) {
+  const router = useRouter();
+  const [navigating, startNavigation] = useTransition();
+  const [loadingMore, startLoadingMore] = useTransition();
+  const [more, setMore] = useState<{ after: string; rows: LogRow[]; nextCursor: string | null } | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+
+  const query = toSearchParams(params).toString();
+  const extra = page && more && more.after === page.nextCursor ? more : null;
+  const rows = [...(page?.data ?? []), ...(extra?.rows ?? [])];
+  const nextCursor = extra ? extra.nextCursor : (page?.nextCursor ?? null);
+  const filtered = Object.keys(toFilterInput({ ...params, range: "" })).length > 0;
+  const ownerEmails = support ? Object.fromEntries((options.users ?? []).map((u) => [u.id, u.email])) : undefined;
+
+  function navigate(next: LogViewParams) {
+    setMore(null);
+    setLoadError(null);
+    const search = toSearchParams(next).toString();
+    startNavigation(() => router.replace(search ? `/logs?${search}` : "/logs"));
+  }
+
+  function loadMore() {
+    if (!nextCursor || !page) return;
+    startLoadingMore(async () => {
+      const { range: _preset, ...filters } = toFilterInput(params);
+      const result = await loadMoreLogsAction({
+        ...filters,
+        from: page.range.from,
+        to: page.range.to,
+        order: params.order,
+        cursor: nextCursor,
+      });
+      if (!result.ok) {
+        setLoadError(result.error.message);
+        return;
+      }
+      setLoadError(null);
+      setMore({
+        after: page.nextCursor ?? "",
+        rows: [...(extra?.rows ?? []), ...result.data.data],
+        nextCursor: result.data.nextCursor,
+      });
+    });
+  }
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-xl font-semibold text-slate-900">Request log</h1>
+          <p className="text-sm text-slate-500">
+            {support
+              ? "Every user's API requests (support view). Narrow to one user or partner with the filters."
+              : "Every API request made with your keys, refused ones included."}
+          </p>
+        </div>
+        <a href={`/logs/export${query ? `?${query}` : ""}`} download className={buttonClasses("secondary")}>
+          Export CSV
+        </a>
+      </div>
+
+      <LogsFilters key={query} params={params} options={options} showUsers={support} onApply={navigate} />
+
+      {stats ? (
+        <>
+          <StatCards totals={stats.totals} />
+          <div className="grid gap-4 lg:grid-cols-2">
+            <Card id="logs-requests-chart" title="Requests by status">
+              <div className="p-3">
+                <RequestsChart series={stats.series} bucketMs={stats.bucketMs} />
+              </div>
+            </Card>
+            <Card id="logs-latency-chart" title="Latency (p50 / p95)">
+              <div className="p-3">
+                <LatencyChart series={stats.series} bucketMs={stats.bucketMs} />
+              </div>
+            </Card>
+          </div>
+        </>
+      ) : null}
+
+      <LogsTable
+        rows={rows}
+        ownerEmails={ownerEmails}
+        sorting={[{ id: "time", desc: params.order === "desc" }]}
+        onSortingChange={() => navigate({ ...params, order: params.order === "desc" ? "asc" : "desc" })}
+        isLoading={navigating}
+        error={error}
+        onRetry={() => startNavigation(() => router.refresh())}
+        hasMore={Boolean(nextCursor)}
+        onLoadMore={loadMore}
+        isLoadingMore={loadingMore}
+        emptyState={
+          filtered ? (
+            <p>No requests match these filters in this time range.</p>
+          ) : (
+            <div className="space-y-1">
+              <p className="text-base font-medium text-slate-800">No requests in this time range</p>
+              <p>Requests made with your API keys appear here within a second.</p>
+            </div>
+          )
+        }
+      />
+      {loadError ? (
+        <Alert tone="error" title="Could not load more requests.">
+          {loadError}
+        </Alert>
+      ) : null}
+    </div>
+  );
+}

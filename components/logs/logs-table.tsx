@@ -1,0 +1,165 @@
+"use client";
+
+import Link from "next/link";
+import { useMemo, useState, type ReactNode } from "react";
+import type { LogRow } from "@/lib/logs/query-logs";
+import { DataTable, type ColumnDef, type SortingState } from "../data-table";
+import { LocalTime } from "../ui/local-time";
+import { formatMs } from "./format";
+import { LogDetailDialog } from "./log-detail-dialog";
+import { StatusBadge } from "./status-badge";
+
+const mono = "font-mono text-xs whitespace-nowrap text-slate-700";
+const muted = "text-xs whitespace-nowrap text-slate-500";
+
+function logColumns(opts: {
+  showKey: boolean;
+  ownerEmails?: Record<string, string>;
+  open: (row: LogRow) => void;
+}): ColumnDef<LogRow>[] {
+  const columns: (ColumnDef<LogRow> | false)[] = [
+    {
+      id: "time",
+      header: "Time",
+      enableSorting: true,
+      meta: { className: muted },
+      cell: ({ row }) => <LocalTime iso={row.original.timestamp} />,
+    },
+    Boolean(opts.ownerEmails) && {
+      id: "user",
+      header: "User",
+      enableSorting: false,
+      meta: { className: "text-xs whitespace-nowrap" },
+      cell: ({ row }) => (row.original.ownerId ? (opts.ownerEmails?.[row.original.ownerId] ?? "—") : "—"),
+    },
+    opts.showKey && {
+      id: "key",
+      header: "Key",
+      enableSorting: false,
+      meta: { className: "whitespace-nowrap" },
+      cell: ({ row }) =>
+        row.original.keyName && row.original.keyId ? (
+          <Link
+            href={`/keys/${row.original.keyId}`}
+            className="font-medium text-slate-900 hover:text-indigo-700 hover:underline"
+          >
+            {row.original.keyName}
+          </Link>
+        ) : (
+          <span className="text-xs text-slate-400">{row.original.keyId ?? "no key"}</span>
+        ),
+    },
+    opts.showKey && {
+      id: "partner",
+      header: "Partner",
+      enableSorting: false,
+      meta: { className: "text-xs whitespace-nowrap" },
+      cell: ({ row }) => row.original.partner ?? <span className="text-slate-400">—</span>,
+    },
+    {
+      id: "method",
+      header: "Method",
+      enableSorting: false,
+      meta: { className: mono },
+      cell: ({ row }) => row.original.method,
+    },
+    {
+      id: "endpoint",
+      header: "Endpoint",
+      enableSorting: false,
+      meta: { className: mono },
+      cell: ({ row }) => <span title={row.original.path}>{row.original.route}</span>,
+    },
+    {
+      id: "status",
+      header: "Status",
+      enableSorting: false,
+      cell: ({ row }) => <StatusBadge status={row.original.status} />,
+    },
+    {
+      id: "latency",
+      header: "Latency",
+      enableSorting: false,
+      meta: { className: "text-right text-xs whitespace-nowrap tabular-nums", headerClassName: "text-right" },
+      cell: ({ row }) => formatMs(row.original.latencyMs),
+    },
+    {
+      id: "ip",
+      header: "IP",
+      enableSorting: false,
+      meta: { className: mono },
+      cell: ({ row }) => row.original.ip ?? "—",
+    },
+    {
+      id: "requestId",
+      header: "Request id",
+      enableSorting: false,
+      cell: ({ row }) => (
+        <button
+          type="button"
+          onClick={() => opts.open(row.original)}
+          aria-label={`Details of request ${row.original.requestId}`}
+          className="rounded font-mono text-xs whitespace-nowrap text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+        >
+          {row.original.requestId}
+        </button>
+      ),
+    },
+    {
+      id: "errorCode",
+      header: "Error",
+      enableSorting: false,
+      meta: { className: "font-mono text-xs whitespace-nowrap text-slate-600" },
+      cell: ({ row }) => row.original.errorCode ?? "",
+    },
+  ];
+  return columns.filter((c): c is ColumnDef<LogRow> => Boolean(c));
+}
+
+/** Request log rows; a row (or its request id, for keyboard users) opens the request's detail panel. */
+export function LogsTable({
+  rows,
+  showKey = true,
+  ownerEmails,
+  emptyState,
+  sorting,
+  onSortingChange,
+  ...state
+}: {
+  rows: LogRow[];
+  showKey?: boolean;
+  /** Support view: owner id to email, for a User column. */
+  ownerEmails?: Record<string, string>;
+  emptyState: ReactNode;
+  sorting?: SortingState;
+  onSortingChange?: () => void;
+  isLoading?: boolean;
+  error?: string | null;
+  onRetry?: () => void;
+  hasMore?: boolean;
+  onLoadMore?: () => void;
+  isLoadingMore?: boolean;
+}) {
+  const [selected, setSelected] = useState<LogRow | null>(null);
+  const columns = useMemo(() => logColumns({ showKey, ownerEmails, open: setSelected }), [showKey, ownerEmails]);
+  return (
+    <>
+      <DataTable
+        label="Request log"
+        columns={columns}
+        data={rows}
+        getRowId={(row) => row.id}
+        onRowClick={setSelected}
+        emptyState={emptyState}
+        sorting={sorting}
+        onSortingChange={onSortingChange}
+        {...state}
+      />
+      <LogDetailDialog
+        row={selected}
+        ownerEmail={selected?.ownerId ? ownerEmails?.[selected.ownerId] : undefined}
+        onClose={() => setSelected(null)}
+      />
+    </>
+  );
+}

@@ -1,0 +1,10 @@
+import { Badge } from "../ui/badge";
+import { statusTone } from "./format";
+
+export function StatusBadge({ status }: { status: number }) {
+  return (
+    <Badge tone={statusTone(status)} mono>
+      {status}
+    </Badge>
+  );
+}

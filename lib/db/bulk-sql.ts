@@ -10,6 +10,16 @@ import { databaseProvider, resolveDatabaseUrl, sqliteFilePath } from "../config/
 export interface BulkSql {
   /** Run fn inside one transaction (BEGIN IMMEDIATE ... COMMIT; ROLLBACK on throw). */
   transaction<T>(fn: (q: BulkQuery) => T): T;
+  /**
+   * A read-only connection of its own for a long streaming read (the CSV export): rows come one at a time
+   * from a consistent snapshot, and the writer's connection is never held busy. Close it when done.
+   */
+  openReader(): BulkReader;
+  close(): void;
+}
+
+export interface BulkReader {
+  iterate<T>(sql: string, params: readonly unknown[]): IterableIterator<T>;
   close(): void;
 }
 
@@ -47,6 +57,15 @@ class SqliteBulkSql implements BulkSql {
 
   transaction<T>(fn: (q: BulkQuery) => T): T {
     return this.sqlite.transaction(() => fn(this.query)).immediate();
+  }
+
+  openReader(): BulkReader {
+    const reader = new Database(this.sqlite.name, { readonly: true, timeout: 10_000 });
+    return {
+      iterate: <T>(sql: string, params: readonly unknown[]) =>
+        reader.prepare(sql).iterate(...(params as unknown[])) as IterableIterator<T>,
+      close: () => reader.close(),
+    };
   }
 
   close(): void {

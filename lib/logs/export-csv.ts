@@ -1,9 +1,10 @@
 import { stringify } from "csv-stringify/sync";
-import { db } from "../db";
+import { bulkSql } from "../db/bulk-sql";
 import { parseOrThrow } from "../errors";
 import type { Actor } from "../auth/actor";
 import { logFilterInput } from "./log-query-input";
-import { logWhere } from "./query-logs";
+import { resolveLogFilter } from "./query-logs";
+import { sqlLogWhere } from "./log-filter-sql";
 
 export const CSV_COLUMNS = [
   "timestamp",
@@ -23,16 +24,25 @@ export const CSV_COLUMNS = [
   "secretSlot",
 ] as const;
 
-const PAGE = 2000;
+type CsvRow = Record<(typeof CSV_COLUMNS)[number], string | number | null>;
+
+const ROWS_PER_CHUNK = 500;
 
 /** Neutralise spreadsheet formulas in attacker-controlled text (user agents, paths, names): OWASP CSV injection. */
 export function csvSafe(value: string | number | null): string | number | null {
   return typeof value === "string" && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
+/** Stored timestamps are "…+00:00" text; the CSV shows the usual ISO "…Z". */
+function isoTimestamp(stored: string | number | null): string {
+  return typeof stored === "string" ? stored.replace("+00:00", "Z") : new Date(Number(stored)).toISOString();
+}
+
 /**
- * The filtered log as CSV, streamed page by page (keyset on timestamp, id), so an export of any size holds
- * one page in memory at a time. Pulls the next page only when the consumer asks (backpressure).
+ * The filtered log as CSV, newest first, streamed: rows come one at a time from a read-only connection's
+ * cursor and leave as 500-row chunks only when the consumer asks for more (backpressure), so an export of
+ * any size holds one chunk in memory. The ORM path allocated ~1 KB per row and grew the server by 100+ MB
+ * on a 100,000-row export.
  */
 export async function exportLogsCsv(
   actor: Actor,
@@ -40,66 +50,48 @@ export async function exportLogsCsv(
   opts: { maxRows?: number; now?: Date } = {},
 ): Promise<ReadableStream<Uint8Array>> {
   const f = parseOrThrow(logFilterInput, input, "query");
-  const { where } = await logWhere(actor, f, opts.now);
-  const encoder = new TextEncoder();
+  const { sql, params } = sqlLogWhere(await resolveLogFilter(actor, f, opts.now));
   const maxRows = opts.maxRows ?? 1_000_000;
-  let cursor: { timestamp: Date; id: string } | null = null;
-  let sent = 0;
+  const encoder = new TextEncoder();
+  const reader = bulkSql().openReader();
+  const rows = reader.iterate<CsvRow>(
+    `SELECT ${CSV_COLUMNS.map((c) => `"${c}"`).join(", ")} FROM "RequestLog" WHERE ${sql} ORDER BY "timestamp" DESC, "id" DESC LIMIT ?`,
+    [...params, maxRows],
+  );
   let headerSent = false;
+  const finish = () => {
+    rows.return?.();
+    reader.close();
+  };
 
   return new ReadableStream<Uint8Array>(
     {
-      async pull(controller) {
-        if (!headerSent) {
-          headerSent = true;
-          controller.enqueue(encoder.encode(stringify([CSV_COLUMNS as unknown as string[]])));
-          return;
+      pull(controller) {
+        try {
+          if (!headerSent) {
+            headerSent = true;
+            controller.enqueue(encoder.encode(stringify([[...CSV_COLUMNS]])));
+            return;
+          }
+          const chunk: (string | number | null)[][] = [];
+          while (chunk.length < ROWS_PER_CHUNK) {
+            const next = rows.next();
+            if (next.done) break;
+            const r = next.value;
+            chunk.push(CSV_COLUMNS.map((c) => csvSafe(c === "timestamp" ? isoTimestamp(r[c]) : r[c])));
+          }
+          if (chunk.length > 0) controller.enqueue(encoder.encode(stringify(chunk)));
+          if (chunk.length < ROWS_PER_CHUNK) {
+            finish();
+            controller.close();
+          }
+        } catch (err) {
+          finish();
+          controller.error(err);
         }
-        const take = Math.min(PAGE, maxRows - sent);
-        if (take <= 0) return controller.close();
-        const c = cursor;
-        const rows = await db().requestLog.findMany({
-          where: c
-            ? {
-                AND: [
-                  where,
-                  { OR: [{ timestamp: { lt: c.timestamp } }, { timestamp: c.timestamp, id: { lt: c.id } }] },
-                ],
-              }
-            : where,
-          orderBy: [{ timestamp: "desc" }, { id: "desc" }],
-          take,
-        });
-        if (rows.length === 0) return controller.close();
-        const last = rows[rows.length - 1]!;
-        cursor = { timestamp: last.timestamp, id: last.id };
-        sent += rows.length;
-        controller.enqueue(
-          encoder.encode(
-            stringify(
-              rows.map((r) =>
-                [
-                  r.timestamp.toISOString(),
-                  r.requestId,
-                  r.keyId,
-                  r.keyName,
-                  r.partner,
-                  r.environment,
-                  r.method,
-                  r.route,
-                  r.path,
-                  r.status,
-                  r.latencyMs,
-                  r.ip,
-                  r.userAgent,
-                  r.errorCode,
-                  r.secretSlot,
-                ].map(csvSafe),
-              ),
-            ),
-          ),
-        );
-        if (rows.length < take) controller.close();
+      },
+      cancel() {
+        finish();
       },
     },
     { highWaterMark: 1 },

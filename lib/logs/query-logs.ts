@@ -38,34 +38,67 @@ async function ownerCondition(actor: Actor, user: string | undefined): Promise<s
   return found?.id ?? "nobody";
 }
 
-/** Build the WHERE for a filtered log view. Every read of the log goes through here (owner filter included). */
+/** A log filter with the owner resolved: what both the ORM and the SQL export path build their WHERE from. */
+export type ResolvedLogFilter = {
+  range: TimeRange;
+  /** null: every owner (support staff); "nobody": a support filter for a user that does not exist. */
+  owner: string | null | "nobody";
+  keyIds: string[];
+  partners: string[];
+  methods: string[];
+  routes: string[];
+  statusClasses: string[];
+  statuses: number[];
+  requestId?: string;
+  errorCode?: string;
+};
+
+/** Every read of the log starts here, so the owner filter cannot be forgotten. */
+export async function resolveLogFilter(actor: Actor, f: LogFilterInput, now = new Date()): Promise<ResolvedLogFilter> {
+  const status = f.status ?? [];
+  return {
+    range: resolveTimeRange(f, now),
+    owner: await ownerCondition(actor, f.user),
+    keyIds: f.keyId ?? [],
+    partners: f.partner ?? [],
+    methods: f.method ?? [],
+    routes: f.route ?? [],
+    statusClasses: status.filter((s) => typeof s === "string") as string[],
+    statuses: status.filter((s): s is number => typeof s === "number"),
+    requestId: f.requestId,
+    errorCode: f.errorCode,
+  };
+}
+
+export function prismaLogWhere(r: ResolvedLogFilter): Prisma.RequestLogWhereInput {
+  const and: Prisma.RequestLogWhereInput[] = [{ timestamp: { gte: r.range.from, lt: r.range.to } }];
+  if (r.owner === "nobody") and.push({ ownerId: "__nobody__" });
+  else if (r.owner) and.push({ ownerId: r.owner });
+  if (r.keyIds.length) and.push({ keyId: { in: r.keyIds } });
+  if (r.partners.length) and.push({ partner: { in: r.partners } });
+  if (r.methods.length) and.push({ method: { in: r.methods } });
+  if (r.routes.length) and.push({ route: { in: r.routes } });
+  if (r.requestId) and.push({ requestId: r.requestId });
+  if (r.errorCode) and.push({ errorCode: r.errorCode });
+  if (r.statusClasses.length || r.statuses.length) {
+    and.push({
+      OR: [
+        ...(r.statusClasses.length ? [{ statusClass: { in: r.statusClasses } }] : []),
+        ...(r.statuses.length ? [{ status: { in: r.statuses } }] : []),
+      ],
+    });
+  }
+  return { AND: and };
+}
+
+/** Build the WHERE for a filtered log view (owner filter included). */
 export async function logWhere(
   actor: Actor,
   f: LogFilterInput,
   now = new Date(),
 ): Promise<{ where: Prisma.RequestLogWhereInput; range: TimeRange }> {
-  const range = resolveTimeRange(f, now);
-  const owner = await ownerCondition(actor, f.user);
-  const and: Prisma.RequestLogWhereInput[] = [{ timestamp: { gte: range.from, lt: range.to } }];
-  if (owner === "nobody") and.push({ ownerId: "__nobody__" });
-  else if (owner) and.push({ ownerId: owner });
-  if (f.keyId?.length) and.push({ keyId: { in: f.keyId } });
-  if (f.partner?.length) and.push({ partner: { in: f.partner } });
-  if (f.method?.length) and.push({ method: { in: f.method } });
-  if (f.route?.length) and.push({ route: { in: f.route } });
-  if (f.requestId) and.push({ requestId: f.requestId });
-  if (f.errorCode) and.push({ errorCode: f.errorCode });
-  if (f.status?.length) {
-    const classes = f.status.filter((s) => typeof s === "string") as string[];
-    const exact = f.status.filter((s): s is number => typeof s === "number");
-    and.push({
-      OR: [
-        ...(classes.length ? [{ statusClass: { in: classes } }] : []),
-        ...(exact.length ? [{ status: { in: exact } }] : []),
-      ],
-    });
-  }
-  return { where: { AND: and }, range };
+  const resolved = await resolveLogFilter(actor, f, now);
+  return { where: prismaLogWhere(resolved), range: resolved.range };
 }
 
 export function encodeCursor(row: { timestamp: Date; id: string }): string {

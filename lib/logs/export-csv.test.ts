@@ -1,0 +1,119 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { parse } from "csv-parse/sync";
+import { makeUser, type UserActor } from "@/test/fixtures";
+import { storeLogBatch } from "./log-store";
+import type { LogEntry } from "./log-entry";
+import { exportLogsCsv, CSV_COLUMNS } from "./export-csv";
+import { queryLogs } from "./query-logs";
+
+const NOW = new Date("2026-11-20T12:00:00.000Z");
+let alice: UserActor;
+let bob: UserActor;
+let support: UserActor;
+
+async function csvRows(actor: UserActor, filters: Record<string, unknown>) {
+  const stream = await exportLogsCsv(actor, filters, { now: NOW });
+  const text = await new Response(stream).text();
+  return parse(text, { columns: true }) as Record<(typeof CSV_COLUMNS)[number], string>[];
+}
+
+async function pagedIds(actor: UserActor, filters: Record<string, unknown>) {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await queryLogs(actor, { ...filters, limit: 7, ...(cursor ? { cursor } : {}) }, NOW);
+    ids.push(...page.data.map((r) => r.requestId));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return ids;
+}
+
+beforeAll(async () => {
+  alice = await makeUser();
+  bob = await makeUser();
+  support = await makeUser("support");
+  const routes = [
+    ["GET", "/api/v1/inventory"],
+    ["POST", "/api/v1/offers"],
+    ["GET", "/api/v1/offers/{id}"],
+  ] as const;
+  const statuses = [200, 201, 401, 403, 404, 429, 500];
+  const entries: LogEntry[] = [];
+  for (let i = 0; i < 120; i++) {
+    const owner = i % 3 === 0 ? bob : alice;
+    const [method, route] = routes[i % routes.length]!;
+    const status = statuses[i % statuses.length]!;
+    entries.push({
+      requestId: `req_export_${String(i).padStart(4, "0")}`,
+      // Spread over 3 days, with some identical timestamps to exercise the tie-breaker.
+      timestamp: NOW.getTime() - 60_000 - Math.floor(i / 2) * 3_600_000,
+      apiKeyId: `key-${i % 4}`,
+      keyId: `kw_live_exportkey000${i % 4}`,
+      keyName: `Key ${i % 4}`,
+      partner: i % 2 ? "Acme" : "Globex",
+      ownerId: owner.userId,
+      environment: "live",
+      method,
+      route,
+      path: route,
+      status,
+      latencyMs: 1 + i / 10,
+      ip: "198.51.100.7",
+      userAgent: i === 5 ? '=HYPERLINK("http://evil")' : "client/1.0",
+      errorCode: status >= 400 ? "some_error" : null,
+      secretSlot: "current",
+      scopeUsed: null,
+    });
+  }
+  await storeLogBatch(entries);
+});
+
+describe("CSV export", () => {
+  it.each([
+    ["last 24 hours", { range: "24h" }],
+    ["30 days", { range: "30d" }],
+    ["one key, 4xx", { range: "30d", keyId: "kw_live_exportkey0001", status: "4xx" }],
+    [
+      "two keys, exact 403 or 5xx",
+      { range: "30d", keyId: ["kw_live_exportkey0001", "kw_live_exportkey0002"], status: ["403", "5xx"] },
+    ],
+    ["partner and method", { range: "30d", partner: "Acme", method: "POST" }],
+    ["route pattern", { range: "7d", route: "/api/v1/offers/{id}" }],
+    ["request id", { range: "30d", requestId: "req_export_0010" }],
+    ["custom window", { from: "2026-11-18T00:00:00.000Z", to: "2026-11-19T00:00:00.000Z" }],
+  ])("holds exactly the rows the log view pages through: %s", async (_name, filters) => {
+    const exported = (await csvRows(alice, filters)).map((r) => r.requestId);
+    const paged = await pagedIds(alice, filters);
+    expect(paged.length).toBeGreaterThan(0);
+    expect(exported).toEqual(paged);
+  });
+
+  it("never contains another owner's rows; support staff export everyone's, or one user's", async () => {
+    const mine = await csvRows(alice, { range: "30d" });
+    expect(mine).toHaveLength(80);
+    const all = await csvRows(support, { range: "30d" });
+    expect(all).toHaveLength(120);
+    const bobs = await csvRows(support, { range: "30d", user: bob.email });
+    expect(bobs).toHaveLength(40);
+    expect(await csvRows(support, { range: "30d", user: "nobody@example.test" })).toHaveLength(0);
+    // A plain user's "user" filter is ignored: still only their own rows.
+    expect(await csvRows(alice, { range: "30d", user: bob.email })).toHaveLength(80);
+  });
+
+  it("writes every column, ISO timestamps, and neutralises spreadsheet formulas", async () => {
+    const rows = await csvRows(alice, { range: "30d", requestId: "req_export_0005" });
+    expect(rows).toHaveLength(1);
+    const row = rows[0]!;
+    expect(Object.keys(row)).toEqual([...CSV_COLUMNS]);
+    expect(row.userAgent).toBe('\'=HYPERLINK("http://evil")');
+    expect(row.timestamp).toBe(new Date(NOW.getTime() - 60_000 - 2 * 3_600_000).toISOString());
+    expect(row.status).toBe("429");
+  });
+
+  it("rejects bad filters with the field named", async () => {
+    await expect(exportLogsCsv(alice, { range: "2w" })).rejects.toMatchObject({
+      code: "validation_failed",
+      message: expect.stringContaining("query.range"),
+    });
+  });
+});

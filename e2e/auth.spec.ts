@@ -46,6 +46,52 @@ test("a wrong password is refused with a clear message", async ({ page }) => {
   await expect(page).toHaveURL(/\/sign-in/);
 });
 
+test("the sixth wrong password for one email is throttled with the time to wait", async ({ page }) => {
+  // An email with no account: the throttle must answer exactly as it would for a real one.
+  const email = uniqueEmail("throttle");
+  await page.goto("/sign-in");
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(`wrong-password-${attempt}`);
+    // The message stays up between attempts, so wait for each answer rather than for the text.
+    const answered = page.waitForResponse((r) => r.url().includes("/api/auth/callback/credentials"));
+    await page.getByRole("button", { name: "Sign in" }).click();
+    expect((await answered).status()).toBe(401);
+    await expect(page.getByText("Wrong email or password.")).toBeVisible();
+  }
+  await page.getByLabel("Password").fill("wrong-password-6");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText(/^Too many attempts\. Try again in 15 minutes\.$/)).toBeVisible();
+  await expect(page.getByText("Wrong email or password.")).toBeHidden();
+  await expect(page).toHaveURL(/\/sign-in/);
+});
+
+test("a callbackUrl with a tab after the first slash does not leave the site", async ({ page }) => {
+  const response = await page.goto("/sign-in?callbackUrl=/%09/evil.example");
+  expect(response?.status()).toBe(200);
+  await page.getByLabel("Email").fill("demo@keyward.dev");
+  await page.getByLabel("Password").fill("demo-password-1");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+});
+
+test("a callbackUrl with a newline does not break the sign-in page", async ({ page }) => {
+  const response = await page.goto("/sign-in?callbackUrl=/%0a/evil.example");
+  expect(response?.status()).toBe(200);
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+});
+
+test("a signed-in visit to sign-in with a hostile callbackUrl stays on the site", async ({ page }) => {
+  await signIn(page, "demo@keyward.dev", "demo-password-1");
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  for (const hostile of ["/%09/evil.example", "/%0a/evil.example", "/.//evil.example", "/%5Cevil.example"]) {
+    const response = await page.request.get(`/sign-in?callbackUrl=${hostile}`, { maxRedirects: 0 });
+    expect(response.status(), hostile).toBe(307);
+    expect(response.headers()["location"], hostile).toBe("/");
+  }
+});
+
 test("the seeded demo user signs in and goes to the callbackUrl", async ({ page }) => {
   await page.goto("/sign-in?callbackUrl=%2Fkeys%3Fstatus%3Drevoked");
   await page.getByLabel("Email").fill("demo@keyward.dev");

@@ -127,6 +127,6 @@ export function toErrorResponse(err: unknown, requestId: string, extraHeaders: R
   }
   return Response.json(errorBody(apiError, requestId), {
     status: apiError.status,
-    headers: { "X-Request-Id": requestId, ...extraHeaders, ...(apiError.headers ?? {}) },
+    headers: { "X-Request-Id": requestId, "Cache-Control": "no-store", ...extraHeaders, ...(apiError.headers ?? {}) },
   });
 }

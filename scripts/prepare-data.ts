@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { resolveDatabaseUrl } from "../lib/config/database-url";
+import fs from "node:fs";
+import { resolveDatabaseUrl, sqliteFilePath } from "../lib/config/database-url";
 import { loadServerSecrets } from "../lib/config/server-secrets";
 import { closeDb, db } from "../lib/db";
 import { closeBulkSql } from "../lib/db/bulk-sql";
@@ -14,12 +15,21 @@ export function shouldSeedDemo(env = process.env): boolean {
   return env.NODE_ENV !== "production";
 }
 
+function restrictDataFiles(dir: string, dbFile: string): void {
+  fs.chmodSync(dir, 0o700);
+  for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600);
+}
+
 /** Apply committed migrations, tune SQLite, and seed a first start. Safe to run on every start. */
 export async function prepareData(opts: { seedDemo: boolean; quiet?: boolean }): Promise<void> {
   const url = resolveDatabaseUrl();
   process.env.DATABASE_URL = url;
   const prismaBin = path.join(process.cwd(), "node_modules", ".bin", "prisma");
+  const file = sqliteFilePath(url);
+  // The data folder holds password hashes, key metadata and request logs: owner-only.
+  if (file) fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   execFileSync(prismaBin, ["migrate", "deploy"], { stdio: opts.quiet ? "pipe" : "inherit", env: process.env });
+  if (file) restrictDataFiles(path.dirname(file), file);
   loadServerSecrets();
   if (url.startsWith("file:")) {
     // WAL lets the dashboard read while the log writer writes; it is a property of the file, so set once here.

@@ -5,7 +5,8 @@ import { startServer } from "./server";
 /** `npm start`: build if needed, migrate, seed a first start, serve. */
 async function main() {
   const port = Number(process.env.PORT) || 3000;
-  const host = process.env.HOST || "0.0.0.0";
+  // Local-only unless told otherwise: the quick start seeds demo accounts whose passwords are published.
+  const host = process.env.HOST || "127.0.0.1";
   const seedDemo = shouldSeedDemo();
   process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
   buildIfNeeded();
@@ -14,6 +15,11 @@ async function main() {
   await prepareData({ seedDemo });
   await startServer({ port, host });
   console.log(`[keyward] ready on http://localhost:${port} (sign in at /sign-in)`);
+  if (seedDemo && host !== "127.0.0.1" && host !== "localhost" && host !== "::1") {
+    console.warn(
+      "[keyward] WARNING: serving beyond this machine with demo accounts enabled. Their passwords are public: set NODE_ENV=production or KEYWARD_SEED_DEMO=0 before exposing Keyward.",
+    );
+  }
 }
 
 main().catch((err) => {

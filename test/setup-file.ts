@@ -11,8 +11,8 @@ fs.mkdirSync(dir, { recursive: true });
 fs.copyFileSync(path.join(root, "template.db"), path.join(dir, "keyward.db"));
 process.env.KEYWARD_DATA_DIR = dir;
 process.env.DATABASE_URL = `file:${path.join(dir, "keyward.db")}`;
-process.env.KEYWARD_SECRET_PEPPER = "test-pepper";
-process.env.NEXTAUTH_SECRET = "test-session-secret";
+process.env.KEYWARD_SECRET_PEPPER = "test-pepper-0123456789abcdef0123456789";
+process.env.NEXTAUTH_SECRET = "test-session-secret-0123456789abcdef01";
 
 afterAll(async () => {
   const g = globalThis as {

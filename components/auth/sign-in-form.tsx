@@ -6,6 +6,7 @@ import { useState, useTransition, type FormEvent } from "react";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Field, Input } from "../ui/field";
+import { signInErrorMessage } from "./sign-in-error";
 
 export function SignInForm({ callbackPath }: { callbackPath: string }) {
   const router = useRouter();
@@ -25,11 +26,7 @@ export function SignInForm({ callbackPath }: { callbackPath: string }) {
           router.refresh();
           return;
         }
-        setError(
-          result?.error === "CredentialsSignin" || result?.status === 401
-            ? "Wrong email or password."
-            : "Could not sign in right now. Try again in a moment.",
-        );
+        setError(signInErrorMessage(result));
       } catch {
         setError("Could not reach the server. Check your connection and try again.");
       }

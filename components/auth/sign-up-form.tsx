@@ -8,7 +8,17 @@ import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Field, Input } from "../ui/field";
 
-type Fields = Partial<Record<"email" | "password" | "name", string>>;
+const FORM_FIELDS = ["email", "password", "name"] as const;
+type Fields = Partial<Record<(typeof FORM_FIELDS)[number], string>>;
+
+function pickFormFields(issues: Record<string, string> | undefined): Fields {
+  const picked: Fields = {};
+  for (const field of FORM_FIELDS) {
+    const message = issues?.[field];
+    if (message) picked[field] = message;
+  }
+  return picked;
+}
 
 export function SignUpForm() {
   const router = useRouter();
@@ -23,10 +33,18 @@ export function SignUpForm() {
     const password = String(data.get("password") ?? "");
     const name = String(data.get("name") ?? "");
     startTransition(async () => {
-      const result = await signUpAction({ email, password, ...(name.trim() ? { name } : {}) });
+      let result: Awaited<ReturnType<typeof signUpAction>>;
+      try {
+        result = await signUpAction({ email, password, ...(name.trim() ? { name } : {}) });
+      } catch {
+        setError("Could not reach the server. Check your connection and try again.");
+        return;
+      }
       if (!result.ok) {
-        setFields(result.error.fields ?? {});
-        setError(result.error.fields ? null : result.error.message);
+        const known = pickFormFields(result.error.fields);
+        setFields(known);
+        // A problem no field can show (throttling, an unexpected key) goes in the banner, never nowhere.
+        setError(Object.keys(known).length ? null : result.error.message);
         return;
       }
       setFields({});

@@ -21,6 +21,11 @@ export function ownerFilter(actor: Actor): string | null {
   return actor.role === "support" ? null : actor.userId;
 }
 
+/** A test key sees only the sandbox: test keys and test traffic. null: no environment restriction. */
+export function environmentFilter(actor: Actor): "test" | null {
+  return actor.kind === "key" && actor.environment === "test" ? "test" : null;
+}
+
 /** The user id that owns what this actor creates. */
 export function actingOwnerId(actor: Actor): string {
   return actor.kind === "key" ? actor.ownerId : actor.userId;

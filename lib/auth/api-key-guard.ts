@@ -3,7 +3,7 @@ import type { ApiRoute } from "../api-routes";
 import { ApiError, toApiError, toErrorResponse } from "../errors";
 import { newRequestId } from "../http/request-id";
 import { clientIp } from "../http/client-ip";
-import { isWellFormedSecret } from "../keys/key-format";
+import { isWellFormedKeyId, isWellFormedSecret } from "../keys/key-format";
 import { hashSecret, hashesEqual } from "../keys/secret-hash";
 import { keyCache, type CachedKey } from "../keys/key-cache";
 import { rateLimiter, rateLimitHeaders } from "../rate-limit/rate-limiter";
@@ -36,7 +36,8 @@ type Verified = { key: CachedKey; slot: "current" | "previous" };
 /** Find the key and check the secret (current, or a rotated-out one still in grace) in constant time. */
 async function verifyPair(keyId: string, secret: string, now: number): Promise<Verified> {
   // A malformed secret or key id never reaches the database; the answer is the same as a wrong secret.
-  if (!isWellFormedSecret(secret) || keyId.length > 64) throw invalidCredentials();
+  if (keyId.startsWith("kwsec_")) throw new ApiError("invalid_credentials", SWAPPED_HINT);
+  if (!isWellFormedSecret(secret) || !isWellFormedKeyId(keyId)) throw invalidCredentials();
   const key = await keyCache().get(keyId);
   if (!key) throw invalidCredentials();
   const presented = hashSecret(secret);
@@ -48,6 +49,17 @@ async function verifyPair(keyId: string, secret: string, now: number): Promise<V
   if (!slot) throw invalidCredentials();
   return { key, slot };
 }
+
+/**
+ * What the log may keep of the key id a caller presented: a well-formed key id, or nothing. Whatever else
+ * sits in the key id position (a swapped secret is a common mistake) must never reach the log.
+ */
+export function loggableKeyId(presented: string | null | undefined): string | null {
+  return presented && isWellFormedKeyId(presented) ? presented : null;
+}
+
+const SWAPPED_HINT =
+  "The value sent as the key id looks like a secret: send the key id (kw_…) in X-API-Key and the secret (kwsec_…) in X-API-Secret.";
 
 const invalidCredentials = () =>
   new ApiError("invalid_credentials", "The API key id or secret is wrong. Check both values, or create a new key.");
@@ -99,10 +111,36 @@ function assertSameOrigin(req: Request): void {
   if (req.method === "GET" || req.method === "HEAD") return;
   const origin = req.headers.get("origin");
   if (!origin) return;
-  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
-  if (!host || new URL(origin).host !== host) {
+  const host =
+    (process.env.KEYWARD_TRUST_PROXY === "1" ? req.headers.get("x-forwarded-host") : null) ?? req.headers.get("host");
+  let originHost: string | null = null;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    // "Origin: null" (sandboxed frames, some redirects) or garbage: not our page.
+  }
+  if (!host || originHost !== host) {
     throw new ApiError("forbidden", "Cross-site requests with a dashboard session are not allowed; use an API key.");
   }
+}
+
+const UNAUTHENTICATED = new Set(["missing_credentials", "invalid_credentials"]);
+
+/**
+ * Callers that keep failing to authenticate (guessing, or a broken integration in a loop) are slowed per IP,
+ * so they cannot grow the log or load the server without bound. Valid keys never pay for this.
+ */
+async function throttleUnauthenticated(ip: string | null): Promise<ApiError | null> {
+  const limit = Number(process.env.KEYWARD_UNAUTH_LIMIT_PER_MINUTE) || 300;
+  const decision = await rateLimiter().consume(`unauthenticated:${ip ?? "unknown"}`, limit);
+  if (decision.allowed) return null;
+  return new ApiError(
+    "rate_limited",
+    `Too many requests without valid credentials from ${ip ?? "this address"}. Retry in ${decision.resetSeconds} s.`,
+    {
+      headers: { "Retry-After": String(decision.resetSeconds), ...rateLimitHeaders(decision) },
+    },
+  );
 }
 
 /**
@@ -128,7 +166,7 @@ export function withApiKey(route: ApiRoute, handler: GuardedHandler, options: Gu
     try {
       let actor: Actor;
       if (credentials.kind === "pair") {
-        presentedKeyId = credentials.keyId.slice(0, 64);
+        presentedKeyId = loggableKeyId(credentials.keyId);
         const verified = await verifyPair(credentials.keyId, credentials.secret, now);
         key = verified.key;
         slot = verified.slot;
@@ -148,7 +186,7 @@ export function withApiKey(route: ApiRoute, handler: GuardedHandler, options: Gu
         }
         actor = keyActor(key, ip);
       } else if (credentials.kind === "incomplete") {
-        presentedKeyId = credentials.keyId?.slice(0, 64) ?? null;
+        presentedKeyId = loggableKeyId(credentials.keyId);
         throw new ApiError("missing_credentials", credentials.message);
       } else {
         const sessionUser =
@@ -169,8 +207,11 @@ export function withApiKey(route: ApiRoute, handler: GuardedHandler, options: Gu
       response = await handler(req, { requestId, actor, key, params: await resolveParams(nextCtx) });
       response.headers.set("X-Request-Id", requestId);
       for (const [k, v] of Object.entries(extraHeaders)) response.headers.set(k, v);
+      // Authenticated answers (and one-time secrets) must not sit in any shared or browser cache.
+      if (!response.headers.has("Cache-Control")) response.headers.set("Cache-Control", "no-store");
     } catch (err) {
-      const apiError = toApiError(err);
+      let apiError = toApiError(err);
+      if (UNAUTHENTICATED.has(apiError.code)) apiError = (await throttleUnauthenticated(ip)) ?? apiError;
       errorCode = apiError.code;
       response = toErrorResponse(apiError, requestId, extraHeaders);
     }

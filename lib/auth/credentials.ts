@@ -8,8 +8,12 @@ export function readCredentials(headers: Headers): PresentedCredentials {
   const keyId = headers.get("x-api-key")?.trim() || null;
   const secret = headers.get("x-api-secret")?.trim() || null;
   if (keyId && secret) return { kind: "pair", keyId, secret };
-  if (keyId)
-    return { kind: "incomplete", keyId, message: "X-API-Key was sent without X-API-Secret: send both headers." };
+  if (keyId) {
+    const message = keyId.startsWith("kwsec_")
+      ? "X-API-Key holds a secret (kwsec_…): send the key id (kw_…) in X-API-Key and the secret in X-API-Secret."
+      : "X-API-Key was sent without X-API-Secret: send both headers.";
+    return { kind: "incomplete", keyId, message };
+  }
   if (secret)
     return { kind: "incomplete", keyId: null, message: "X-API-Secret was sent without X-API-Key: send both headers." };
 

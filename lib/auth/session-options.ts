@@ -1,7 +1,9 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { loadServerSecrets } from "../config/server-secrets";
-import { verifyCredentials, type Role } from "./users";
+import { ApiError } from "../errors";
+import { clientIp } from "../http/client-ip";
+import { signInWithCredentials, type Role } from "./users";
 
 declare module "next-auth" {
   interface Session {
@@ -16,6 +18,19 @@ declare module "next-auth/jwt" {
   }
 }
 
+/** The error the sign-in form sees when authorize failed for a reason other than credentials or throttling. */
+const SIGN_IN_UNAVAILABLE = "SignInUnavailable";
+
+/** next-auth passes the request's headers as a plain object (values may be arrays on the Pages router). */
+function toHeaders(raw: Record<string, unknown> | undefined): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw ?? {})) {
+    if (typeof value === "string") headers.set(name, value);
+    else if (Array.isArray(value)) headers.set(name, value.join(", "));
+  }
+  return headers;
+}
+
 /** Dashboard sign-in: email + password (argon2id), JWT sessions signed with the server's session secret. */
 export const sessionOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: 12 * 3600 },
@@ -28,8 +43,16 @@ export const sessionOptions: NextAuthOptions = {
     CredentialsProvider({
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials) {
-        return verifyCredentials(credentials ?? {});
+      async authorize(credentials, req) {
+        try {
+          return await signInWithCredentials(credentials ?? {}, { ip: clientIp(toHeaders(req?.headers)) });
+        } catch (err) {
+          // next-auth hands a thrown message to the client's signIn() result as `error` (a null return becomes
+          // "CredentialsSignin"), so only the throttle's own wording goes out; anything else is logged here.
+          if (err instanceof ApiError && err.code === "rate_limited") throw new Error(err.message);
+          console.error("[keyward] sign-in failed:", err);
+          throw new Error(SIGN_IN_UNAVAILABLE);
+        }
       },
     }),
   ],

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { db } from "../db";
 import { ApiError, parseOrThrow } from "../errors";
+import { authThrottle, retryAfterPhrase, type AuthThrottle, type Verdict } from "../rate-limit/auth-throttle";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./password";
 
 export const ROLES = ["user", "support"] as const;
@@ -14,7 +15,8 @@ export const passwordRule = z
   .max(200, "Use at most 200 characters.")
   .refine((p) => /[a-z]/i.test(p) && /[^a-z]/i.test(p), "Mix letters with at least one digit or symbol.");
 
-export const signUpInput = z.object({
+// Strict: the sign-up form sends exactly these keys, so anything else is a tampered request, not a typo.
+export const signUpInput = z.strictObject({
   email: z.string().trim().toLowerCase().pipe(z.email("Enter a valid email address, like name@example.com.")),
   password: passwordRule,
   name: z.string().trim().max(80, "Use at most 80 characters.").optional(),
@@ -29,8 +31,14 @@ function toSessionUser(user: { id: string; email: string; name: string | null; r
   return { id: user.id, email: user.email, name: user.name, role: user.role === "support" ? "support" : "user" };
 }
 
-export async function signUp(input: unknown, role: Role = "user"): Promise<SessionUser> {
+export type AuthContext = { ip: string | null; throttle?: AuthThrottle };
+
+export async function signUp(
+  input: unknown,
+  { ip, throttle = authThrottle(), role = "user" }: AuthContext & { role?: Role },
+): Promise<SessionUser> {
   const { email, password, name } = parseOrThrow(signUpInput, input);
+  throwIfThrottled(await throttle.beforeSignUp(ip), "Too many sign-up attempts from your network.");
   const existing = await db().user.findUnique({ where: { email }, select: { id: true } });
   if (existing) {
     throw new ApiError("conflict", "An account with this email already exists. Sign in instead.", {
@@ -43,16 +51,38 @@ export async function signUp(input: unknown, role: Role = "user"): Promise<Sessi
   return toSessionUser(user);
 }
 
-/** The user for these credentials, or null. Unknown emails cost as much time as wrong passwords. */
-export async function verifyCredentials(input: unknown): Promise<SessionUser | null> {
+/**
+ * The user for these credentials, or null for any wrong or unknown email/password (one answer for both, so
+ * accounts cannot be enumerated). Throws ApiError "rate_limited" while the email or the IP is throttled.
+ */
+export async function signInWithCredentials(
+  input: unknown,
+  { ip, throttle = authThrottle() }: AuthContext,
+): Promise<SessionUser | null> {
   const parsed = signInInput.safeParse(input);
-  if (!parsed.success) return null;
-  const user = await db().user.findUnique({ where: { email: parsed.data.email } });
+  const email = parsed.success && parsed.data.email ? parsed.data.email : null;
+  throwIfThrottled(await throttle.beforeSignIn(email, ip), "Too many attempts.");
+  const user = parsed.success ? await verifyCredentials(parsed.data) : null;
+  if (user && email) await throttle.signInSucceeded(email);
+  else await throttle.signInFailed(ip);
+  return user;
+}
+
+/** Unknown emails cost as much time as wrong passwords. */
+async function verifyCredentials({ email, password }: z.infer<typeof signInInput>): Promise<SessionUser | null> {
+  const user = await db().user.findUnique({ where: { email } });
   if (!user) {
-    await burnPasswordCheck(parsed.data.password);
+    await burnPasswordCheck(password);
     return null;
   }
-  return (await verifyPassword(user.passwordHash, parsed.data.password)) ? toSessionUser(user) : null;
+  return (await verifyPassword(user.passwordHash, password)) ? toSessionUser(user) : null;
+}
+
+function throwIfThrottled(verdict: Verdict, what: string): void {
+  if (verdict.allowed) return;
+  throw new ApiError("rate_limited", `${what} ${retryAfterPhrase(verdict.retryAfterSeconds)}`, {
+    headers: { "Retry-After": String(verdict.retryAfterSeconds) },
+  });
 }
 
 export async function getUserById(id: string): Promise<SessionUser | null> {

@@ -19,6 +19,14 @@ export function loadServerSecrets(): ServerSecrets {
     sessionSecret: process.env.NEXTAUTH_SECRET,
     secretPepper: process.env.KEYWARD_SECRET_PEPPER,
   };
+  for (const [name, value] of [
+    ["NEXTAUTH_SECRET", fromEnv.sessionSecret],
+    ["KEYWARD_SECRET_PEPPER", fromEnv.secretPepper],
+  ] as const) {
+    if (value !== undefined && value.length < 32) {
+      throw new Error(`${name} must be at least 32 characters of random data (e.g. openssl rand -base64 32).`);
+    }
+  }
   let secrets: ServerSecrets;
   if (fromEnv.sessionSecret && fromEnv.secretPepper) {
     secrets = { sessionSecret: fromEnv.sessionSecret, secretPepper: fromEnv.secretPepper };
@@ -37,6 +45,8 @@ function readOrCreateFile(): ServerSecrets {
   const file = path.join(dataDir(), FILE_NAME);
   try {
     const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<ServerSecrets>;
+    // Only this process's user may read the secrets, whatever a copy or restore did to the mode.
+    if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
     if (parsed.sessionSecret && parsed.secretPepper) return parsed as ServerSecrets;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
@@ -45,15 +55,20 @@ function readOrCreateFile(): ServerSecrets {
     sessionSecret: randomBytes(32).toString("base64url"),
     secretPepper: randomBytes(32).toString("base64url"),
   };
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  // Write a private temp file, then link it into place: the file appears complete or not at all, and if
+  // another process created it first, its secrets win.
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, JSON.stringify(created, null, 2), { mode: 0o600 });
   try {
-    // "wx": if another process created it first, use theirs.
-    fs.writeFileSync(file, JSON.stringify(created, null, 2), { mode: 0o600, flag: "wx" });
+    fs.linkSync(temp, file);
     return created;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "EEXIST") {
       return JSON.parse(fs.readFileSync(file, "utf8")) as ServerSecrets;
     }
     throw err;
+  } finally {
+    fs.rmSync(temp, { force: true });
   }
 }

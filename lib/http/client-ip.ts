@@ -1,15 +1,23 @@
 /**
  * The caller's IP, as the Keyward server saw the socket. scripts/server.ts sets x-keyward-client-ip from the
- * socket and drops any copy a client sent, so it cannot be spoofed. Next's own x-forwarded-for is set only
- * when the client did not send one, so it is trusted only behind a proxy (KEYWARD_TRUST_PROXY=1), where the
- * proxy must overwrite it.
+ * socket and drops any copy a client sent, so it cannot be spoofed.
+ *
+ * Behind reverse proxies (KEYWARD_TRUST_PROXY=1), the address comes from X-Forwarded-For, counted from the
+ * right: each trusted proxy appends the address it saw, so the entry KEYWARD_TRUSTED_PROXY_HOPS (default 1)
+ * from the right is the first one no client could have written. The left-most entry is whatever the client
+ * sent and must never be trusted.
  */
 export const CLIENT_IP_HEADER = "x-keyward-client-ip";
 
-export function clientIp(headers: Headers): string | null {
-  if (process.env.KEYWARD_TRUST_PROXY === "1") {
-    const first = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-    if (first) return normaliseIp(first);
+export function clientIp(headers: Headers, env: Record<string, string | undefined> = process.env): string | null {
+  if (env.KEYWARD_TRUST_PROXY === "1") {
+    const hops = Math.max(1, Number(env.KEYWARD_TRUSTED_PROXY_HOPS) || 1);
+    const chain = (headers.get("x-forwarded-for") ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const fromProxy = chain[chain.length - hops];
+    if (fromProxy) return normaliseIp(fromProxy);
   }
   const fromServer = headers.get(CLIENT_IP_HEADER);
   if (fromServer) return normaliseIp(fromServer);

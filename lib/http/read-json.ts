@@ -3,20 +3,40 @@ import { ApiError, parseOrThrow } from "../errors";
 
 export const MAX_JSON_BYTES = 64 * 1024;
 
+const tooLarge = () => new ApiError("payload_too_large", `The body is larger than ${MAX_JSON_BYTES / 1024} KiB.`);
+
+/** Read at most MAX_JSON_BYTES of the body: a declared or streamed larger body is refused without buffering it. */
+async function readLimitedText(req: Request): Promise<string> {
+  const declared = Number(req.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > MAX_JSON_BYTES) throw tooLarge();
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_JSON_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 /** Read and validate a JSON body: 415 for another media type, 413 when too large, 400 when malformed or invalid. */
 export async function readJson<T extends z.ZodType>(
   req: Request,
   schema: T,
   opts: { optional?: boolean } = {},
 ): Promise<z.infer<T>> {
-  const text = await req.text();
+  const text = await readLimitedText(req);
   if (text.length === 0 && opts.optional) return parseOrThrow(schema, {});
   const type = req.headers.get("content-type") ?? "";
   if (!/^application\/(.+\+)?json\b/i.test(type)) {
     throw new ApiError("unsupported_media_type", "Send the body as JSON with Content-Type: application/json.");
-  }
-  if (Buffer.byteLength(text, "utf8") > MAX_JSON_BYTES) {
-    throw new ApiError("payload_too_large", `The body is larger than ${MAX_JSON_BYTES / 1024} KiB.`);
   }
   let value: unknown;
   try {

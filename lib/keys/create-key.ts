@@ -6,7 +6,7 @@ import { generateKeyId, generateSecret, lastFour } from "./key-format";
 import { hashSecret } from "./secret-hash";
 import { createKeyInput } from "./key-input";
 import { recordAudit } from "./audit";
-import { assertNoEscalation } from "./key-access";
+import { assertNoEscalation, assertWithinActorLimits } from "./key-access";
 import { keyViewInclude, toKeyView, type KeyView } from "./key-view";
 import { invalidateKey } from "./key-cache";
 
@@ -26,6 +26,11 @@ export async function createKey(actor: Actor, input: unknown): Promise<{ key: Ke
   const ownerId = actingOwnerId(actor);
 
   const row = await db().$transaction(async (tx) => {
+    await assertWithinActorLimits(tx, actor, {
+      ipAllowlist: data.ipAllowlist,
+      rateLimitPerMinute: data.rateLimitPerMinute ?? null,
+      expiresAt: data.expiresAt ?? null,
+    });
     const created = await tx.apiKey.create({
       data: {
         keyId,

@@ -1,9 +1,10 @@
 import type { Prisma } from "../db";
 import { ApiError } from "../errors";
-import { ownerFilter, type Actor } from "../auth/actor";
+import { environmentFilter, ownerFilter, type Actor } from "../auth/actor";
 import { scopesBeyond } from "../scopes";
 import { isWellFormedKeyId } from "./key-format";
 import { parseJsonArray } from "./key-view";
+import { allowlistWithin } from "../auth/ip-allowlist";
 
 /**
  * The key this actor may see, or not_found. Another owner's key is "not found", never "forbidden": the
@@ -11,8 +12,11 @@ import { parseJsonArray } from "./key-view";
  */
 export async function findVisibleKeyOrThrow(tx: Prisma.TransactionClient, actor: Actor, keyId: string) {
   const owner = ownerFilter(actor);
+  const environment = environmentFilter(actor);
   const row = isWellFormedKeyId(keyId)
-    ? await tx.apiKey.findFirst({ where: { keyId, ...(owner ? { ownerId: owner } : {}) } })
+    ? await tx.apiKey.findFirst({
+        where: { keyId, ...(owner ? { ownerId: owner } : {}), ...(environment ? { environment } : {}) },
+      })
     : null;
   if (!row) throw new ApiError("not_found", `No API key with id "${keyId}".`);
   return row;
@@ -51,4 +55,53 @@ export function assertNoEscalation(
 
 export function scopesOf(row: { scopes: string }): string[] {
   return parseJsonArray(row.scopes);
+}
+
+export type KeyLimits = { ipAllowlist: readonly string[]; rateLimitPerMinute: number | null; expiresAt: Date | null };
+
+export function limitsOf(row: {
+  ipAllowlist: string;
+  rateLimitPerMinute: number | null;
+  expiresAt: Date | null;
+}): KeyLimits {
+  return {
+    ipAllowlist: parseJsonArray(row.ipAllowlist),
+    rateLimitPerMinute: row.rateLimitPerMinute,
+    expiresAt: row.expiresAt,
+  };
+}
+
+/**
+ * A key acting on keys cannot shed its own restrictions either: what it creates, rotates or edits must be at
+ * least as restricted as itself (IP allowlist within its own, a rate limit no higher, an expiry no later).
+ * Otherwise one call with a short-lived, IP-pinned automation key would mint an unrestricted one.
+ */
+export async function assertWithinActorLimits(
+  tx: Prisma.TransactionClient,
+  actor: Actor,
+  target: KeyLimits & { keyId?: string },
+): Promise<void> {
+  if (actor.kind !== "key") return;
+  const own = await tx.apiKey.findUnique({ where: { id: actor.apiKeyId } });
+  if (!own) throw new ApiError("invalid_credentials", "The calling key no longer exists.");
+  const mine = limitsOf(own);
+  const subject = target.keyId ? `${target.keyId} would be` : "The new key would be";
+  const refuse = (what: string) =>
+    new ApiError(
+      "insufficient_scope",
+      `${subject} less restricted than the calling key (${what}): a key can only manage keys at least as restricted as itself.`,
+      {
+        details: { missingScopes: [] },
+      },
+    );
+  if (!allowlistWithin(target.ipAllowlist, mine.ipAllowlist)) throw refuse("IP allowlist");
+  if (
+    mine.rateLimitPerMinute !== null &&
+    (target.rateLimitPerMinute === null || target.rateLimitPerMinute > mine.rateLimitPerMinute)
+  ) {
+    throw refuse(`rate limit above ${mine.rateLimitPerMinute}/min`);
+  }
+  if (mine.expiresAt && (!target.expiresAt || target.expiresAt.getTime() > mine.expiresAt.getTime())) {
+    throw refuse(`expiry after ${mine.expiresAt.toISOString()}`);
+  }
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { SCOPES } from "../scopes";
 import { ENVIRONMENTS } from "./environments";
-import { isValidIpRange } from "../auth/ip-allowlist";
+import { canonicalIpRange, isValidIpRange } from "../auth/ip-allowlist";
 
 export const MAX_GRACE_SECONDS = 30 * 24 * 3600;
 export const GRACE_PRESETS = [
@@ -20,7 +20,10 @@ const ipList = z
     z
       .string()
       .max(64)
-      .refine(isValidIpRange, { error: (i) => `"${String(i.input)}" is not an IPv4/IPv6 address or CIDR range` }),
+      .refine(isValidIpRange, {
+        error: (i) => `"${String(i.input)}" is not an IPv4 (dotted decimal) or IPv6 address or CIDR range`,
+      })
+      .transform(canonicalIpRange),
   )
   .max(100, "at most 100 entries");
 

@@ -19,12 +19,22 @@ describe("createKey validation: 400 validation_failed naming the field, nothing 
     [
       "bad CIDR",
       { ipAllowlist: ["10.0.0.0/33"] },
-      [{ field: "ipAllowlist.0", message: '"10.0.0.0/33" is not an IPv4/IPv6 address or CIDR range' }],
+      [
+        {
+          field: "ipAllowlist.0",
+          message: '"10.0.0.0/33" is not an IPv4 (dotted decimal) or IPv6 address or CIDR range',
+        },
+      ],
     ],
     [
       "not an address",
       { ipAllowlist: ["example.com"] },
-      [{ field: "ipAllowlist.0", message: '"example.com" is not an IPv4/IPv6 address or CIDR range' }],
+      [
+        {
+          field: "ipAllowlist.0",
+          message: '"example.com" is not an IPv4 (dotted decimal) or IPv6 address or CIDR range',
+        },
+      ],
     ],
     [
       "expiry in the past",
@@ -73,7 +83,7 @@ describe("updateKey validation", () => {
       "bad CIDR",
       { ipAllowlist: ["300.1.1.1"] },
       "ipAllowlist.0",
-      '"300.1.1.1" is not an IPv4/IPv6 address or CIDR range',
+      '"300.1.1.1" is not an IPv4 (dotted decimal) or IPv6 address or CIDR range',
     ],
     ["expiry in the past", { expiresAt: "2001-01-01T00:00:00Z" }, "expiresAt", "must be in the future"],
     ["name too long (81 chars)", { name: "n".repeat(81) }, "name", "at most 80 characters"],

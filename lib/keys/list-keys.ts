@@ -1,6 +1,6 @@
 import { db, type Prisma } from "../db";
 import { parseOrThrow } from "../errors";
-import { ownerFilter, type Actor } from "../auth/actor";
+import { environmentFilter, ownerFilter, type Actor } from "../auth/actor";
 import { listKeysQuery } from "./key-input";
 import { keyViewInclude, toKeyView, type KeyView } from "./key-view";
 
@@ -14,6 +14,8 @@ export async function listKeys(actor: Actor, query: unknown): Promise<KeyPage> {
   const conditions: Prisma.ApiKeyWhereInput[] = [];
   if (owner) conditions.push({ ownerId: owner });
   if (q.environment) conditions.push({ environment: q.environment });
+  const sandbox = environmentFilter(actor);
+  if (sandbox) conditions.push({ environment: sandbox });
   if (q.partner) conditions.push({ partner: q.partner });
   if (q.q)
     conditions.push({

@@ -13,13 +13,8 @@ export async function revokeKey(actor: Actor, keyId: string, input: unknown): Pr
   const now = new Date();
   const row = await db().$transaction(async (tx) => {
     const current = await findVisibleKeyOrThrow(tx, actor, keyId);
-    // Revoking only removes access, so a key may revoke keys with more scopes; but a sandbox key must not
-    // be able to take production traffic down.
-    if (actor.kind === "key" && actor.environment === "test" && current.environment === "live") {
-      throw new ApiError("insufficient_scope", "A test key cannot manage or revoke live keys.", {
-        details: { missingScopes: [] },
-      });
-    }
+    // Revoking only removes access, so a key may revoke keys with more scopes. A sandbox (test) key never
+    // reaches a live key: findVisibleKeyOrThrow does not show it one.
     if (current.status === "revoked") {
       throw new ApiError("conflict", `${keyId} was already revoked on ${current.revokedAt?.toISOString()}.`);
     }

@@ -5,7 +5,14 @@ import { generateSecret, lastFour, type KeyEnvironment } from "./key-format";
 import { hashSecret } from "./secret-hash";
 import { rotateKeyInput } from "./key-input";
 import { recordAudit } from "./audit";
-import { assertMayModify, assertNoEscalation, findVisibleKeyOrThrow, scopesOf } from "./key-access";
+import {
+  assertMayModify,
+  assertNoEscalation,
+  assertWithinActorLimits,
+  findVisibleKeyOrThrow,
+  limitsOf,
+  scopesOf,
+} from "./key-access";
 import { keyStatus, keyViewInclude, toKeyView, type KeyView } from "./key-view";
 import { invalidateKey } from "./key-cache";
 
@@ -30,6 +37,8 @@ export async function rotateKey(
       throw new ApiError("conflict", `${keyId} is ${status}; only an active key can be rotated.`);
     }
     assertNoEscalation(actor, { scopes: scopesOf(current), environment: current.environment, keyId });
+    // Rotating hands over a working secret: never for a key less restricted than the caller.
+    await assertWithinActorLimits(tx, actor, { ...limitsOf(current), keyId });
     secret = generateSecret(current.environment as KeyEnvironment);
 
     // The current secret and any still in an earlier grace retire at the new grace end at the latest.

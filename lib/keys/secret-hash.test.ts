@@ -6,7 +6,9 @@ import { generateSecret } from "./key-format";
 describe("hashSecret", () => {
   it("is HMAC-SHA-256 of the secret under the configured pepper (test-pepper), as hex", () => {
     const secret = generateSecret("live");
-    const expected = createHmac("sha256", "test-pepper").update(secret, "utf8").digest("hex");
+    const expected = createHmac("sha256", "test-pepper-0123456789abcdef0123456789")
+      .update(secret, "utf8")
+      .digest("hex");
     expect(hashSecret(secret)).toBe(expected);
     expect(hashSecret(secret)).toMatch(/^[0-9a-f]{64}$/);
   });

@@ -4,7 +4,14 @@ import type { Actor } from "../auth/actor";
 import { normaliseScopes } from "../scopes";
 import { updateKeyInput } from "./key-input";
 import { recordAudit, type FieldChanges } from "./audit";
-import { assertMayModify, assertNoEscalation, findVisibleKeyOrThrow, scopesOf } from "./key-access";
+import {
+  assertMayModify,
+  assertNoEscalation,
+  assertWithinActorLimits,
+  findVisibleKeyOrThrow,
+  limitsOf,
+  scopesOf,
+} from "./key-access";
 import { keyStatus, keyViewInclude, parseJsonArray, toKeyView, type KeyView } from "./key-view";
 import { invalidateKey } from "./key-cache";
 
@@ -22,6 +29,7 @@ export async function updateKey(actor: Actor, keyId: string, input: unknown): Pr
     assertNoEscalation(actor, { scopes: scopesOf(current), environment: current.environment, keyId });
     const nextScopes = data.scopes ? normaliseScopes(data.scopes) : undefined;
     if (nextScopes) assertNoEscalation(actor, { scopes: nextScopes, environment: current.environment });
+    await assertWithinActorLimits(tx, actor, { ...limitsOf(current), keyId });
 
     const before = {
       name: current.name,
@@ -41,6 +49,12 @@ export async function updateKey(actor: Actor, keyId: string, input: unknown): Pr
       rateLimitPerMinute: data.rateLimitPerMinute !== undefined ? data.rateLimitPerMinute : before.rateLimitPerMinute,
       expiresAt: data.expiresAt !== undefined ? (data.expiresAt?.toISOString() ?? null) : before.expiresAt,
     };
+    await assertWithinActorLimits(tx, actor, {
+      ipAllowlist: after.ipAllowlist,
+      rateLimitPerMinute: after.rateLimitPerMinute,
+      expiresAt: after.expiresAt ? new Date(after.expiresAt) : null,
+      keyId,
+    });
     const changes: FieldChanges = {};
     for (const field of Object.keys(after) as (keyof typeof after)[]) {
       if (!sameJson(before[field], after[field])) changes[field] = { from: before[field], to: after[field] };

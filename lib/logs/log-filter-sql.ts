@@ -18,6 +18,10 @@ export function sqlLogWhere(r: ResolvedLogFilter): { sql: string; params: unknow
     clauses.push(`"ownerId" = ?`);
     params.push(r.owner);
   }
+  if (r.environment) {
+    clauses.push(`"environment" = ?`);
+    params.push(r.environment);
+  }
   if (r.keyIds.length) inList("keyId", r.keyIds);
   if (r.partners.length) inList("partner", r.partners);
   if (r.methods.length) inList("method", r.methods);

@@ -14,7 +14,7 @@ export class LogSpool {
   private sequence = 0;
 
   constructor(private readonly dir: string) {
-    fs.mkdirSync(dir, { recursive: true });
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
 
   /** Append one entry to the active segment. Throws when the disk refuses (the caller decides what to do). */

@@ -1,6 +1,6 @@
 import { db, type Prisma } from "../db";
 import { parseOrThrow } from "../errors";
-import { ownerFilter, type Actor } from "../auth/actor";
+import { environmentFilter, ownerFilter, type Actor } from "../auth/actor";
 import { logFilterInput, type LogFilterInput } from "./log-query-input";
 import { resolveTimeRange, type TimeRange } from "./time-range";
 import { bucketIndex, BUCKET_COUNT, quantileFromHistogram } from "./latency-histogram";
@@ -207,7 +207,8 @@ export async function logStats(actor: Actor, input: unknown, now = new Date()): 
   const f = parseOrThrow(logFilterInput, input, "query");
   const range = resolveTimeRange(f, now);
   const g = granularityFor(range);
-  const source = rollupsCanAnswer(f) ? "rollups" : "raw";
+  // Rollups carry no environment: a sandbox (test key) reader gets the raw, environment-filtered path.
+  const source = rollupsCanAnswer(f) && environmentFilter(actor) === null ? "rollups" : "raw";
   const data = source === "rollups" ? await fromRollups(actor, f, range, g) : await fromRaw(actor, f, range, g);
 
   const byTime = fold(data.time);

@@ -1,6 +1,6 @@
 import { db, type Prisma } from "../db";
 import { ApiError, parseOrThrow } from "../errors";
-import { ownerFilter, type Actor } from "../auth/actor";
+import { environmentFilter, ownerFilter, type Actor } from "../auth/actor";
 import { logPageInput, type LogFilterInput } from "./log-query-input";
 import { resolveTimeRange, type TimeRange } from "./time-range";
 
@@ -43,6 +43,8 @@ export type ResolvedLogFilter = {
   range: TimeRange;
   /** null: every owner (support staff); "nobody": a support filter for a user that does not exist. */
   owner: string | null | "nobody";
+  /** A test key reads only test traffic. */
+  environment: "test" | null;
   keyIds: string[];
   partners: string[];
   methods: string[];
@@ -59,6 +61,7 @@ export async function resolveLogFilter(actor: Actor, f: LogFilterInput, now = ne
   return {
     range: resolveTimeRange(f, now),
     owner: await ownerCondition(actor, f.user),
+    environment: environmentFilter(actor),
     keyIds: f.keyId ?? [],
     partners: f.partner ?? [],
     methods: f.method ?? [],
@@ -74,6 +77,7 @@ export function prismaLogWhere(r: ResolvedLogFilter): Prisma.RequestLogWhereInpu
   const and: Prisma.RequestLogWhereInput[] = [{ timestamp: { gte: r.range.from, lt: r.range.to } }];
   if (r.owner === "nobody") and.push({ ownerId: "__nobody__" });
   else if (r.owner) and.push({ ownerId: r.owner });
+  if (r.environment) and.push({ environment: r.environment });
   if (r.keyIds.length) and.push({ keyId: { in: r.keyIds } });
   if (r.partners.length) and.push({ partner: { in: r.partners } });
   if (r.methods.length) and.push({ method: { in: r.methods } });

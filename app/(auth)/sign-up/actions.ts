@@ -1,12 +1,14 @@
 "use server";
 
+import { headers } from "next/headers";
 import { runAction, type ActionResult } from "@/app/_server/actions";
 import { signUp } from "@/lib/auth/users";
+import { clientIp } from "@/lib/http/client-ip";
 
 /** Creates the account only; the client then signs in through next-auth so the session cookie is set there. */
 export async function signUpAction(input: unknown): Promise<ActionResult<{ email: string }>> {
   return runAction(async () => {
-    const user = await signUp(input);
+    const user = await signUp(input, { ip: clientIp(await headers()) });
     return { email: user.email };
   });
 }

@@ -21,7 +21,7 @@ describe("POST /api/v1/keys validation (whole error body, nothing written)", () 
       "bad CIDR",
       { name: "k", ipAllowlist: ["10.0.0.0/40"] },
       "ipAllowlist.0",
-      '"10.0.0.0/40" is not an IPv4/IPv6 address or CIDR range',
+      '"10.0.0.0/40" is not an IPv4 (dotted decimal) or IPv6 address or CIDR range',
     ],
     ["expiry in the past", { name: "k", expiresAt: "2020-01-01T00:00:00.000Z" }, "expiresAt", "must be in the future"],
     ["name too long", { name: "x".repeat(81) }, "name", "at most 80 characters"],

@@ -1,0 +1,63 @@
+import { randomUUID } from "node:crypto";
+import { afterEach, describe, expect, test, vi } from "vitest";
+import { AuthThrottle, authLimits } from "../rate-limit/auth-throttle";
+import { sessionOptions } from "./session-options";
+
+type Authorize = (
+  credentials: Record<string, string> | undefined,
+  req: { headers?: Record<string, unknown> },
+) => Promise<unknown>;
+
+// CredentialsProvider keeps the configured authorize under `options`; next-auth merges it in at runtime.
+const { authorize } = (sessionOptions.providers[0] as unknown as { options: { authorize: Authorize } }).options;
+
+const holder = globalThis as { __keywardAuthThrottle?: unknown };
+const uniqueEmail = () => `nobody-${randomUUID().slice(0, 8)}@example.test`;
+
+afterEach(() => {
+  holder.__keywardAuthThrottle = undefined;
+  vi.restoreAllMocks();
+});
+
+describe("the credentials provider's authorize", () => {
+  test("a wrong password is a plain null (next-auth's CredentialsSignin), not a message", async () => {
+    const req = { headers: { "x-keyward-client-ip": "203.0.113.30" } };
+    expect(await authorize({ email: uniqueEmail(), password: "wrong-password-1" }, req)).toBeNull();
+  });
+
+  test("throttling surfaces as an Error whose message the sign-in form shows", async () => {
+    const email = uniqueEmail();
+    const req = { headers: { "x-keyward-client-ip": "203.0.113.31" } };
+    for (let i = 0; i < 5; i++) expect(await authorize({ email, password: "wrong-password-1" }, req)).toBeNull();
+    await expect(authorize({ email, password: "wrong-password-1" }, req)).rejects.toThrow(
+      new Error("Too many attempts. Try again in 15 minutes."),
+    );
+  });
+
+  test("the IP comes from x-keyward-client-ip, not a client-sent x-forwarded-for", async () => {
+    holder.__keywardAuthThrottle = new AuthThrottle({
+      ...authLimits({}),
+      signInPerIp: { points: 2, durationSeconds: 900 },
+    });
+    const from = (ip: string) => ({
+      headers: { "x-keyward-client-ip": ip, "x-forwarded-for": `198.51.100.${ip.length}` },
+    });
+    expect(await authorize({ email: uniqueEmail(), password: "wrong-password-1" }, from("203.0.113.32"))).toBeNull();
+    expect(await authorize({ email: uniqueEmail(), password: "wrong-password-1" }, from("203.0.113.32"))).toBeNull();
+    await expect(
+      authorize({ email: uniqueEmail(), password: "wrong-password-1" }, from("203.0.113.32")),
+    ).rejects.toThrow(/^Too many attempts\./);
+    expect(await authorize({ email: uniqueEmail(), password: "wrong-password-1" }, from("203.0.113.33"))).toBeNull();
+  });
+
+  test("an unexpected failure is logged and reaches the client only as a fixed code", async () => {
+    holder.__keywardAuthThrottle = {
+      beforeSignIn: () => Promise.reject(new Error("store unreachable: redis://secret-host")),
+    };
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    await expect(authorize({ email: uniqueEmail(), password: "x" }, { headers: {} })).rejects.toThrow(
+      new Error("SignInUnavailable"),
+    );
+    expect(logged).toHaveBeenCalledOnce();
+  });
+});

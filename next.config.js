@@ -6,6 +6,8 @@ const nextConfig = {
   poweredByHeader: false,
   // The build type-checks only what it ships; `npm run typecheck` covers tests, scripts and benchmarks too.
   typescript: { tsconfigPath: "tsconfig.next.json" },
+  // Readable server stack traces and CPU profiles (bench/README.md); the browser bundle stays minified.
+  experimental: { turbopackMinify: { server: false, client: true } },
   // The benchmark's unguarded twin (app/api/bench/**/route.bench.ts) is routed only in a bench build.
   pageExtensions: process.env.KEYWARD_BENCH_BUILD === "1" ? ["tsx", "ts", "bench.ts"] : ["tsx", "ts"],
   async headers() {

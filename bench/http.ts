@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
 import autocannon from "autocannon";
 import { buildBenchApp, freshDataDir, median, memoryOf, startBenchServer, tsx } from "./support";
 import { db } from "../lib/db";
@@ -6,9 +8,34 @@ import { db } from "../lib/db";
  * End to end over HTTP: GET /api/v1/inventory?limit=10 behind the guard (key check, scope, rate limit,
  * request log on) versus its unguarded twin (the same handler, bench build only), alternating runs.
  */
-type Run = { rps: number; p50Ms: number; p99Ms: number; non2xx: number; errors: number; requests: number };
+type Run = {
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+  requests: number;
+  serverCpuUsPerRequest: number;
+};
 
-function load(url: string, headers: Record<string, string>, seconds: number, connections: number): Promise<Run> {
+/**
+ * Server CPU time (user + system, all threads) from /proc, in microseconds. CPU per request is far steadier
+ * than throughput on a shared 2-core machine where the load generator competes for the same cores.
+ */
+const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
+function serverCpuUs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLOCK_TICKS;
+}
+
+function load(
+  url: string,
+  headers: Record<string, string>,
+  seconds: number,
+  connections: number,
+  pid: number,
+): Promise<Run> {
+  const cpuBefore = serverCpuUs(pid);
   return new Promise((resolve, reject) => {
     autocannon({ url, headers, duration: seconds, connections, pipelining: 1 }, (err, r) => {
       if (err) return reject(err);
@@ -19,6 +46,7 @@ function load(url: string, headers: Record<string, string>, seconds: number, con
         non2xx: r.non2xx,
         errors: r.errors,
         requests: r.requests.total,
+        serverCpuUsPerRequest: (serverCpuUs(pid) - cpuBefore) / Math.max(1, r.requests.total),
       });
     });
   });
@@ -60,13 +88,13 @@ async function main() {
     const probe = await fetch(twinUrl);
     if (probe.status !== 200) throw new Error(`unguarded twin answered ${probe.status}: is this a bench build?`);
     // Warm both paths (JIT, key cache, SQLite page cache).
-    await load(guardedUrl, auth, 3, connections);
-    await load(twinUrl, {}, 3, connections);
+    await load(guardedUrl, auth, 3, connections, server.pid);
+    await load(twinUrl, {}, 3, connections, server.pid);
     const guarded: Run[] = [];
     const unguarded: Run[] = [];
     for (let i = 0; i < runs; i++) {
-      guarded.push(await load(guardedUrl, auth, seconds, connections));
-      unguarded.push(await load(twinUrl, {}, seconds, connections));
+      guarded.push(await load(guardedUrl, auth, seconds, connections, server.pid));
+      unguarded.push(await load(twinUrl, {}, seconds, connections, server.pid));
     }
     const peakRssMb = memoryOf(server.pid).peakMb;
     await server.stop();
@@ -92,6 +120,11 @@ async function main() {
           all: unguarded,
         },
         throughputRatio: med(guarded, "rps") / med(unguarded, "rps"),
+        serverCpuUsPerRequest: {
+          guarded: med(guarded, "serverCpuUsPerRequest"),
+          unguarded: med(unguarded, "serverCpuUsPerRequest"),
+        },
+        guardCpuOverheadUsPerRequest: med(guarded, "serverCpuUsPerRequest") - med(unguarded, "serverCpuUsPerRequest"),
         perRunRatios: guarded.map((g, i) => g.rps / unguarded[i]!.rps),
         serverPeakRssMb: peakRssMb,
         // Warm-up requests are logged too, so the log holds at least every measured request.

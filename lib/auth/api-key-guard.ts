@@ -238,7 +238,8 @@ export function withApiKey(route: ApiRoute, handler: GuardedHandler, options: Gu
         scopeUsed: response.status < 400 ? route.scope : null,
       };
       try {
-        logWriter().enqueue(entry);
+        // The response leaves only once its log entry is in the spool: a crash after this loses nothing.
+        await logWriter().enqueue(entry);
       } catch (err) {
         console.error(`[keyward] could not record request ${requestId}:`, err);
       }

@@ -134,7 +134,8 @@ describe("LogWriter", () => {
     const dir = spoolDir();
     const writer = new LogWriter({ spoolDir: dir });
     const e = entry();
-    writer.enqueue(e);
+    // Written by the end of this event-loop turn; the promise settles once it is on disk.
+    await writer.enqueue(e);
     const segments = fs.readdirSync(dir);
     expect(segments).toHaveLength(1);
     expect(segments[0]).toMatch(new RegExp(`^seg-${process.pid}-\\d+-\\d{6}\\.jsonl$`));
@@ -152,6 +153,34 @@ describe("LogWriter", () => {
     await writer.close();
     expect(await stored(batch)).toBe(2);
     expect(() => writer.enqueue(entry())).toThrow("log writer is closed");
+  });
+
+  it("entries enqueued in one event-loop turn share one write, and each promise waits for it", async () => {
+    const dir = spoolDir();
+    const writer = new LogWriter({ spoolDir: dir });
+    const batch = Array.from({ length: 50 }, () => entry());
+    const spooled = batch.map((e) => writer.enqueue(e));
+    expect(fs.readdirSync(dir)).toEqual([]); // nothing written yet: the group commit runs at the end of the turn
+    await Promise.all(spooled);
+    const segments = fs.readdirSync(dir);
+    expect(segments).toHaveLength(1);
+    expect(LogSpool.read(path.join(dir, segments[0]!))).toEqual(batch);
+    await writer.close();
+  });
+
+  it("a failing spool is counted, not thrown: the entry still reaches the database", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const dir = spoolDir();
+    const writer = new LogWriter({ spoolDir: dir });
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.writeFileSync(dir, "not a folder"); // opening a segment inside it fails (ENOTDIR)
+    const e = entry();
+    await expect(writer.enqueue(e)).resolves.toBeUndefined();
+    expect(writer.stats.spoolErrors).toBe(1);
+    await writer.flush();
+    expect(await stored([e])).toBe(1);
+    await writer.close();
+    fs.rmSync(dir, { force: true });
   });
 });
 

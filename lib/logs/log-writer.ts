@@ -45,17 +45,20 @@ export class LogWriter {
     this.timer.unref();
   }
 
-  enqueue(entry: LogEntry): void {
+  /**
+   * Record one entry: buffered for the next database flush, and queued for the spool. The promise settles
+   * when the entry is in the spool (or the spool failed, which is counted and logged, never thrown: a full
+   * disk must not take the API down; the entry still reaches the database from memory).
+   */
+  enqueue(entry: LogEntry): Promise<void> {
     if (this.closed) throw new Error("log writer is closed");
-    try {
-      this.spool.append(entry);
-    } catch (err) {
-      // A full or failing disk must not take the API down: the entry stays in memory and is still flushed.
+    const spooled = this.spool.append(entry).catch((err: unknown) => {
       if (this.stats.spoolErrors++ === 0) console.error("[keyward] log spool append failed:", err);
-    }
+    });
     this.buffer.push(entry);
     this.stats.enqueued++;
     if (this.buffer.length >= this.maxBatch) void this.flush();
+    return spooled;
   }
 
   pending(): number {
@@ -93,7 +96,6 @@ export class LogWriter {
         return;
       }
     }
-    this.spool.syncSoon();
   }
 
   /** Replay spool segments left by processes that died before flushing. */

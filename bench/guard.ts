@@ -18,7 +18,7 @@ async function main() {
   const { key, secret } = await createKey(actor, {
     name: "bench",
     scopes: ["inventory:read"],
-    rateLimitPerMinute: 100_000,
+    rateLimitPerMinute: 1_000_000,
     ipAllowlist: ["127.0.0.0/8", "::1/128"],
   });
   const noop = async () => new Response('{"data":[]}', { headers: { "content-type": "application/json" } });

@@ -5,6 +5,7 @@ import { ApiError } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor";
 import { createKey } from "@/lib/keys/create-key";
 import type { Scope } from "@/lib/scopes";
+import type { LogEntry } from "@/lib/logs/log-entry";
 
 export type UserActor = Extract<Actor, { kind: "user" }>;
 
@@ -121,4 +122,41 @@ export async function keyTableCounts() {
     db().auditEvent.count(),
   ]);
   return { apiKeys, secrets, audits };
+}
+
+/** A request-log entry with neutral defaults; a test overrides the fields it measures. */
+export function logEntry(over: Partial<LogEntry> & { timestamp: number }): LogEntry {
+  return {
+    requestId: `req_test_${randomUUID()}`,
+    apiKeyId: null,
+    keyId: null,
+    keyName: null,
+    partner: null,
+    ownerId: null,
+    environment: "live",
+    method: "GET",
+    route: "/api/v1/inventory",
+    path: "/api/v1/inventory",
+    status: 200,
+    latencyMs: 1,
+    ip: "203.0.113.10",
+    userAgent: "vitest",
+    errorCode: null,
+    secretSlot: "current",
+    scopeUsed: null,
+    ...over,
+  };
+}
+
+/** The fields a log entry carries for a key made by makeKey (its internal id is not in the KeyView). */
+export async function keyLogIdentity(made: { key: { keyId: string } }) {
+  const row = await db().apiKey.findUniqueOrThrow({ where: { keyId: made.key.keyId } });
+  return {
+    apiKeyId: row.id,
+    keyId: row.keyId,
+    keyName: row.name,
+    partner: row.partner,
+    ownerId: row.ownerId,
+    environment: row.environment,
+  };
 }

@@ -46,7 +46,7 @@ const rateLimit = z
   .number({ error: "expected a whole number of requests per minute" })
   .int("expected a whole number of requests per minute")
   .min(1, "must be at least 1")
-  .max(100_000, "at most 100000")
+  .max(1_000_000, "at most 1000000")
   .nullable()
   .optional();
 

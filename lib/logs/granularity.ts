@@ -1,5 +1,5 @@
 import type { TimeRange } from "./time-range";
-import type { RollupResolution } from "./log-store";
+import { ROLLUP_RESOLUTIONS, type RollupResolution } from "./log-entry";
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -38,12 +38,14 @@ export function bucketStarts(range: TimeRange, size: number): number[] {
 }
 
 /**
- * The rollup window to read for a range: rollup buckets are whole, so the range is widened to the
- * enclosing source buckets (a chart bucket never shows a partial rollup).
+ * The rollup window to read for a range: rollups are whole source buckets (a minute or an hour), so the range
+ * is widened only to the enclosing source buckets, never to whole chart buckets (which would count requests
+ * from before `from`).
  */
 export function rollupWindow(range: TimeRange, g: Granularity): TimeRange {
+  const source = ROLLUP_RESOLUTIONS[g.source];
   return {
-    from: new Date(bucketStart(range.from.getTime(), g.size)),
-    to: new Date(bucketStart(range.to.getTime() - 1, g.size) + g.size),
+    from: new Date(bucketStart(range.from.getTime(), source)),
+    to: new Date(bucketStart(range.to.getTime() - 1, source) + source),
   };
 }

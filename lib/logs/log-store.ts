@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { bulkSql, sqliteDate, type BulkQuery } from "../db/bulk-sql";
-import { statusClass, type LogEntry } from "./log-entry";
+import { ROLLUP_RESOLUTIONS, statusClass, type LogEntry, type RollupResolution } from "./log-entry";
 import { bucketIndex, BUCKET_COUNT } from "./latency-histogram";
 
-export const ROLLUP_RESOLUTIONS = { minute: 60_000, hour: 3_600_000 } as const;
-export type RollupResolution = keyof typeof ROLLUP_RESOLUTIONS;
+export { ROLLUP_RESOLUTIONS, type RollupResolution } from "./log-entry";
 
 type RollupAccumulator = {
   resolution: RollupResolution;

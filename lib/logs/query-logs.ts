@@ -3,24 +3,12 @@ import { ApiError, parseOrThrow } from "../errors";
 import { environmentFilter, ownerFilter, type Actor } from "../auth/actor";
 import { logPageInput, type LogFilterInput } from "./log-query-input";
 import { resolveTimeRange, type TimeRange } from "./time-range";
+import type { LogEntry } from "./log-entry";
 
-export type LogRow = {
+/** A stored log row as the API and dashboard read it (no internal key id, no scope bookkeeping). */
+export type LogRow = Omit<LogEntry, "timestamp" | "apiKeyId" | "scopeUsed" | "secretSlot"> & {
   id: string;
-  requestId: string;
   timestamp: string;
-  keyId: string | null;
-  keyName: string | null;
-  partner: string | null;
-  ownerId: string | null;
-  environment: string | null;
-  method: string;
-  route: string;
-  path: string;
-  status: number;
-  latencyMs: number;
-  ip: string | null;
-  userAgent: string | null;
-  errorCode: string | null;
   secretSlot: string | null;
 };
 

@@ -149,7 +149,7 @@ export default async function KeyDetailPage({ params }: Params) {
             {key.rateLimitPerMinute ? (
               `${key.rateLimitPerMinute} requests/min`
             ) : (
-              <span className="text-slate-500">Default</span>
+              <span className="text-slate-500">No per-key limit</span>
             )}
           </Item>
           <Item label="Last used">

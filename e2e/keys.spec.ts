@@ -1,16 +1,7 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { signUpFreshUser } from "./support/dashboard";
 
 const SECRET_PATTERN = /^kwsec_live_[0-9A-Za-z]{49}$/;
-
-async function signUpFreshUser(page: Page): Promise<string> {
-  const email = `e2e-keys-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-  await page.goto("/sign-up");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("correct-horse-9");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/keys$/);
-  return email;
-}
 
 /** Creates a key through the dialog and returns what the secret-once panel showed. */
 async function createKey(page: Page, name: string, opts: { template?: string; partner?: string } = {}) {
@@ -37,7 +28,7 @@ async function callInventory(request: APIRequestContext, keyId: string, secret: 
 
 test("create, rotate with grace, and revoke keys; the API honours each step", async ({ page, request }) => {
   test.setTimeout(120_000);
-  await signUpFreshUser(page);
+  await signUpFreshUser(page, "keys");
 
   const first = await test.step("create a read-only inventory key from a template", async () => {
     await page.getByRole("button", { name: "Create key" }).first().click();
@@ -133,7 +124,7 @@ test("create, rotate with grace, and revoke keys; the API honours each step", as
 });
 
 test("field errors from the server show next to the fields", async ({ page }) => {
-  await signUpFreshUser(page);
+  await signUpFreshUser(page, "keys");
   await page.getByRole("button", { name: "Create key" }).first().click();
   const dialog = page.getByRole("dialog", { name: "Create API key" });
   await dialog.getByLabel("IP allowlist").fill("10.0.0.1, not-an-ip");
@@ -147,7 +138,7 @@ test("field errors from the server show next to the fields", async ({ page }) =>
 
 test("support staff see every user's keys with their owner", async ({ page, browser }) => {
   const ownerPage = await browser.newPage();
-  const ownerEmail = await signUpFreshUser(ownerPage);
+  const ownerEmail = await signUpFreshUser(ownerPage, "keys");
   const { keyId } = await createKey(ownerPage, "Owned by someone else");
   await ownerPage.close();
 

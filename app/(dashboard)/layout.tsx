@@ -4,6 +4,9 @@ import { NavLinks } from "@/components/layout/nav-links";
 import { SignOutButton } from "@/components/layout/sign-out-button";
 import { Badge } from "@/components/ui/badge";
 
+// Per-request (it reads the session): never prerendered at build time, when no secret may be touched.
+export const dynamic = "force-dynamic";
+
 /** Every page in this group needs a signed-in user; pages call requireSessionActor() again for the actor. */
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const actor = await requireSessionActor();

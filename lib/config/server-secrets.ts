@@ -13,6 +13,13 @@ const FILE_NAME = "server-secrets.json";
  * folder (mode 0600), so a newcomer has nothing to configure and a restart keeps every key valid.
  */
 export function loadServerSecrets(): ServerSecrets {
+  if (process.env.NEXT_PHASE === "phase-production-build") {
+    // A build must never write or bake in real secrets (a container image would carry them): throwaway ones.
+    return {
+      sessionSecret: randomBytes(32).toString("base64url"),
+      secretPepper: randomBytes(32).toString("base64url"),
+    };
+  }
   const cached = (globalThis as { __keywardSecrets?: ServerSecrets }).__keywardSecrets;
   if (cached) return cached;
   const fromEnv = {

@@ -6,6 +6,9 @@ import { AuthCard } from "@/components/auth/auth-card";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { safeCallbackPath } from "@/components/auth/callback-url";
 
+// Per-request (it reads the session): never prerendered at build time, when no secret may be touched.
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = { title: "Sign in" };
 
 export default async function SignInPage({

@@ -5,6 +5,9 @@ import { sessionActor } from "@/app/_server/session";
 import { AuthCard } from "@/components/auth/auth-card";
 import { SignUpForm } from "@/components/auth/sign-up-form";
 
+// Per-request (it reads the session): never prerendered at build time, when no secret may be touched.
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = { title: "Sign up" };
 
 export default async function SignUpPage() {

@@ -1,0 +1,24 @@
+"use client";
+
+import { useEffect } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+
+/** Any dashboard page that fails unexpectedly: say so, give the reference, offer a retry. */
+export default function DashboardError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
+  useEffect(() => {
+    console.error("[keyward] dashboard page failed:", error);
+  }, [error]);
+  return (
+    <div className="space-y-4">
+      <Alert tone="error" title="This page could not be loaded.">
+        <p>Something went wrong on our side{error.digest ? ` (reference ${error.digest})` : ""}. Please try again.</p>
+        <div className="mt-2">
+          <Button size="sm" onClick={reset}>
+            Try again
+          </Button>
+        </div>
+      </Alert>
+    </div>
+  );
+}

@@ -13,11 +13,6 @@ export function median(values: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
 /** A fresh, migrated data folder (SQLite file + spool + secrets). */
 export function freshDataDir(name: string): string {
   const dir = path.join(WORK, name);

@@ -6,11 +6,11 @@ import { clientIp } from "../http/client-ip";
 import { isWellFormedKeyId, isWellFormedSecret } from "../keys/key-format";
 import { hashSecret, hashesEqual } from "../keys/secret-hash";
 import { keyCache, type CachedKey } from "../keys/key-cache";
-import { rateLimiter, rateLimitHeaders } from "../rate-limit/rate-limiter";
+import { rateLimitedError, rateLimiter, rateLimitHeaders } from "../rate-limit/rate-limiter";
 import { logWriter } from "../logs/log-writer";
 import type { LogEntry } from "../logs/log-entry";
 import type { Actor } from "./actor";
-import { readCredentials } from "./credentials";
+import { looksLikeSecret, readCredentials, SECRET_AS_KEY_ID_HINT } from "./credentials";
 
 export type RouteParams = Record<string, string>;
 
@@ -36,7 +36,7 @@ type Verified = { key: CachedKey; slot: "current" | "previous" };
 /** Find the key and check the secret (current, or a rotated-out one still in grace) in constant time. */
 async function verifyPair(keyId: string, secret: string, now: number): Promise<Verified> {
   // A malformed secret or key id never reaches the database; the answer is the same as a wrong secret.
-  if (keyId.startsWith("kwsec_")) throw new ApiError("invalid_credentials", SWAPPED_HINT);
+  if (looksLikeSecret(keyId)) throw new ApiError("invalid_credentials", SECRET_AS_KEY_ID_HINT);
   if (!isWellFormedSecret(secret) || !isWellFormedKeyId(keyId)) throw invalidCredentials();
   const key = await keyCache().get(keyId);
   if (!key) throw invalidCredentials();
@@ -57,9 +57,6 @@ async function verifyPair(keyId: string, secret: string, now: number): Promise<V
 export function loggableKeyId(presented: string | null | undefined): string | null {
   return presented && isWellFormedKeyId(presented) ? presented : null;
 }
-
-const SWAPPED_HINT =
-  "The value sent as the key id looks like a secret: send the key id (kw_…) in X-API-Key and the secret (kwsec_…) in X-API-Secret.";
 
 const invalidCredentials = () =>
   new ApiError("invalid_credentials", "The API key id or secret is wrong. Check both values, or create a new key.");
@@ -134,13 +131,7 @@ async function throttleUnauthenticated(ip: string | null): Promise<ApiError | nu
   const limit = Number(process.env.KEYWARD_UNAUTH_LIMIT_PER_MINUTE) || 300;
   const decision = await rateLimiter().consume(`unauthenticated:${ip ?? "unknown"}`, limit);
   if (decision.allowed) return null;
-  return new ApiError(
-    "rate_limited",
-    `Too many requests without valid credentials from ${ip ?? "this address"}. Retry in ${decision.resetSeconds} s.`,
-    {
-      headers: { "Retry-After": String(decision.resetSeconds), ...rateLimitHeaders(decision) },
-    },
-  );
+  return rateLimitedError(decision, `Too many requests without valid credentials from ${ip ?? "this address"}`);
 }
 
 /**
@@ -175,12 +166,9 @@ export function withApiKey(route: ApiRoute, handler: GuardedHandler, options: Gu
           const decision = await rateLimiter().consume(key.apiKeyId, key.rateLimitPerMinute);
           extraHeaders = rateLimitHeaders(decision);
           if (!decision.allowed) {
-            throw new ApiError(
-              "rate_limited",
-              `Rate limit of ${decision.limit} requests per minute reached for ${key.keyId}. Retry in ${decision.resetSeconds} s.`,
-              {
-                headers: { "Retry-After": String(decision.resetSeconds) },
-              },
+            throw rateLimitedError(
+              decision,
+              `Rate limit of ${decision.limit} requests per minute reached for ${key.keyId}`,
             );
           }
         }

@@ -4,13 +4,21 @@ export type PresentedCredentials =
   | { kind: "incomplete"; keyId: string | null; message: string }
   | { kind: "pair"; keyId: string; secret: string };
 
+/** A secret sent where the key id belongs (a common mix-up): said plainly, and never logged. */
+export const SECRET_AS_KEY_ID_HINT =
+  "The value sent as the key id looks like a secret: send the key id (kw_…) in X-API-Key and the secret (kwsec_…) in X-API-Secret.";
+
+export function looksLikeSecret(value: string): boolean {
+  return value.startsWith("kwsec_");
+}
+
 export function readCredentials(headers: Headers): PresentedCredentials {
   const keyId = headers.get("x-api-key")?.trim() || null;
   const secret = headers.get("x-api-secret")?.trim() || null;
   if (keyId && secret) return { kind: "pair", keyId, secret };
   if (keyId) {
-    const message = keyId.startsWith("kwsec_")
-      ? "X-API-Key holds a secret (kwsec_…): send the key id (kw_…) in X-API-Key and the secret in X-API-Secret."
+    const message = looksLikeSecret(keyId)
+      ? SECRET_AS_KEY_ID_HINT
       : "X-API-Key was sent without X-API-Secret: send both headers.";
     return { kind: "incomplete", keyId, message };
   }

@@ -26,36 +26,47 @@ async function readLimitedText(req: Request): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** Read and validate a JSON body: 415 for another media type, 413 when too large, 400 when malformed or invalid. */
-export async function readJson<T extends z.ZodType>(
-  req: Request,
-  schema: T,
-  opts: { optional?: boolean } = {},
-): Promise<z.infer<T>> {
+/**
+ * The JSON body, checked only as JSON: 415 for another media type, 413 when too large, 400 when malformed.
+ * For lib/ functions that validate their own input (the key operations, shared with server actions).
+ */
+export async function readJsonBody(req: Request, opts: { optional?: boolean } = {}): Promise<unknown> {
   const text = await readLimitedText(req);
-  if (text.length === 0 && opts.optional) return parseOrThrow(schema, {});
+  if (text.length === 0 && opts.optional) return {};
   const type = req.headers.get("content-type") ?? "";
   if (!/^application\/(.+\+)?json\b/i.test(type)) {
     throw new ApiError("unsupported_media_type", "Send the body as JSON with Content-Type: application/json.");
   }
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch {
     throw new ApiError("validation_failed", "The body is not valid JSON.", {
       details: { issues: [{ field: "(body)", message: "not valid JSON" }] },
     });
   }
-  return parseOrThrow(schema, value);
 }
 
-/** Validate query parameters (repeated parameters become arrays). */
-export function readQuery<T extends z.ZodType>(req: Request, schema: T): z.infer<T> {
-  const params = new URL(req.url).searchParams;
+/** The JSON body validated with a schema (400 naming the field when invalid). */
+export async function readJson<T extends z.ZodType>(
+  req: Request,
+  schema: T,
+  opts: { optional?: boolean } = {},
+): Promise<z.infer<T>> {
+  return parseOrThrow(schema, await readJsonBody(req, opts));
+}
+
+/** Query parameters as a plain object in which repeated parameters become arrays. */
+export function queryParams(source: Request | URLSearchParams): Record<string, string | string[]> {
+  const params = source instanceof URLSearchParams ? source : new URL(source.url).searchParams;
   const out: Record<string, string | string[]> = {};
   for (const key of new Set(params.keys())) {
     const all = params.getAll(key);
     out[key] = all.length > 1 ? all : all[0]!;
   }
-  return parseOrThrow(schema, out, "query");
+  return out;
+}
+
+/** Validate query parameters. */
+export function readQuery<T extends z.ZodType>(req: Request, schema: T): z.infer<T> {
+  return parseOrThrow(schema, queryParams(req), "query");
 }

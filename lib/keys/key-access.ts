@@ -79,29 +79,29 @@ export function limitsOf(row: {
 export async function assertWithinActorLimits(
   tx: Prisma.TransactionClient,
   actor: Actor,
-  target: KeyLimits & { keyId?: string },
+  ...targets: (KeyLimits & { keyId?: string })[]
 ): Promise<void> {
   if (actor.kind !== "key") return;
   const own = await tx.apiKey.findUnique({ where: { id: actor.apiKeyId } });
   if (!own) throw new ApiError("invalid_credentials", "The calling key no longer exists.");
   const mine = limitsOf(own);
-  const subject = target.keyId ? `${target.keyId} would be` : "The new key would be";
-  const refuse = (what: string) =>
-    new ApiError(
-      "insufficient_scope",
-      `${subject} less restricted than the calling key (${what}): a key can only manage keys at least as restricted as itself.`,
-      {
-        details: { missingScopes: [] },
-      },
-    );
-  if (!allowlistWithin(target.ipAllowlist, mine.ipAllowlist)) throw refuse("IP allowlist");
-  if (
-    mine.rateLimitPerMinute !== null &&
-    (target.rateLimitPerMinute === null || target.rateLimitPerMinute > mine.rateLimitPerMinute)
-  ) {
-    throw refuse(`rate limit above ${mine.rateLimitPerMinute}/min`);
-  }
-  if (mine.expiresAt && (!target.expiresAt || target.expiresAt.getTime() > mine.expiresAt.getTime())) {
-    throw refuse(`expiry after ${mine.expiresAt.toISOString()}`);
+  for (const target of targets) {
+    const subject = target.keyId ?? "The new key";
+    const refuse = (what: string) =>
+      new ApiError(
+        "insufficient_scope",
+        `${subject} would be less restricted than the calling key (${what}): a key can only manage keys at least as restricted as itself.`,
+        { details: { missingScopes: [] } },
+      );
+    if (!allowlistWithin(target.ipAllowlist, mine.ipAllowlist)) throw refuse("IP allowlist");
+    if (
+      mine.rateLimitPerMinute !== null &&
+      (target.rateLimitPerMinute === null || target.rateLimitPerMinute > mine.rateLimitPerMinute)
+    ) {
+      throw refuse(`rate limit above ${mine.rateLimitPerMinute}/min`);
+    }
+    if (mine.expiresAt && (!target.expiresAt || target.expiresAt.getTime() > mine.expiresAt.getTime())) {
+      throw refuse(`expiry after ${mine.expiresAt.toISOString()}`);
+    }
   }
 }

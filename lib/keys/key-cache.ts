@@ -31,17 +31,9 @@ type Entry = { key: CachedKey | null };
  * backstop for changes made outside any running instance (a script), not the mechanism.
  */
 class KeyCache {
-  private readonly entries = new LRUCache<string, Entry>({
-    max: 50_000,
-    ttl: 5 * 60_000,
-    // Unknown key ids are cached briefly so probing cannot hammer the database.
-  });
+  private readonly entries = new LRUCache<string, Entry>({ max: 50_000, ttl: 5 * 60_000 });
   private readonly loading = new Map<string, Promise<CachedKey | null>>();
   private generation = 0;
-
-  peek(keyId: string): CachedKey | null | undefined {
-    return this.entries.get(keyId)?.key;
-  }
 
   async get(keyId: string): Promise<CachedKey | null> {
     const hit = this.entries.get(keyId);
@@ -53,6 +45,7 @@ class KeyCache {
       .then((key) => {
         // An invalidation that raced with this load wins: do not cache what may already be stale.
         if (generation === this.generation) {
+          // Unknown key ids are cached briefly too, so probing cannot hammer the database.
           this.entries.set(keyId, { key }, key ? undefined : { ttl: 10_000 });
         }
         return key;
@@ -66,12 +59,6 @@ class KeyCache {
     this.generation++;
     this.entries.delete(keyId);
     this.loading.delete(keyId);
-  }
-
-  clear(): void {
-    this.generation++;
-    this.entries.clear();
-    this.loading.clear();
   }
 }
 

@@ -8,7 +8,7 @@ export type KeyPage = { data: KeyView[]; nextCursor: string | null };
 
 /** Keys the actor may see, newest first, a page at a time (cursor = the last key id of the previous page). */
 export async function listKeys(actor: Actor, query: unknown): Promise<KeyPage> {
-  const q = parseOrThrow(listKeysQuery, query);
+  const q = parseOrThrow(listKeysQuery, query, "query");
   const owner = ownerFilter(actor);
   const now = new Date();
   const conditions: Prisma.ApiKeyWhereInput[] = [];

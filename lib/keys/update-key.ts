@@ -29,7 +29,6 @@ export async function updateKey(actor: Actor, keyId: string, input: unknown): Pr
     assertNoEscalation(actor, { scopes: scopesOf(current), environment: current.environment, keyId });
     const nextScopes = data.scopes ? normaliseScopes(data.scopes) : undefined;
     if (nextScopes) assertNoEscalation(actor, { scopes: nextScopes, environment: current.environment });
-    await assertWithinActorLimits(tx, actor, { ...limitsOf(current), keyId });
 
     const before = {
       name: current.name,
@@ -49,12 +48,18 @@ export async function updateKey(actor: Actor, keyId: string, input: unknown): Pr
       rateLimitPerMinute: data.rateLimitPerMinute !== undefined ? data.rateLimitPerMinute : before.rateLimitPerMinute,
       expiresAt: data.expiresAt !== undefined ? (data.expiresAt?.toISOString() ?? null) : before.expiresAt,
     };
-    await assertWithinActorLimits(tx, actor, {
-      ipAllowlist: after.ipAllowlist,
-      rateLimitPerMinute: after.rateLimitPerMinute,
-      expiresAt: after.expiresAt ? new Date(after.expiresAt) : null,
-      keyId,
-    });
+    // The key as it is and as it would be must both stay within the calling key's own restrictions.
+    await assertWithinActorLimits(
+      tx,
+      actor,
+      { ...limitsOf(current), keyId },
+      {
+        ipAllowlist: after.ipAllowlist,
+        rateLimitPerMinute: after.rateLimitPerMinute,
+        expiresAt: after.expiresAt ? new Date(after.expiresAt) : null,
+        keyId,
+      },
+    );
     const changes: FieldChanges = {};
     for (const field of Object.keys(after) as (keyof typeof after)[]) {
       if (!sameJson(before[field], after[field])) changes[field] = { from: before[field], to: after[field] };

@@ -29,12 +29,6 @@ export function statusClass(status: number): "1xx" | "2xx" | "3xx" | "4xx" | "5x
   return "1xx";
 }
 
-export const MINUTE_MS = 60_000;
-
 /** Rollup resolutions written with the log: per minute (short ranges) and per hour (long ranges). */
 export const ROLLUP_RESOLUTIONS = { minute: 60_000, hour: 3_600_000 } as const;
 export type RollupResolution = keyof typeof ROLLUP_RESOLUTIONS;
-
-export function minuteOf(timestampMs: number): number {
-  return Math.floor(timestampMs / MINUTE_MS) * MINUTE_MS;
-}

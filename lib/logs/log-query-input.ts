@@ -63,16 +63,6 @@ export const logPageInput = z.intersection(
 );
 export type LogPageInput = z.infer<typeof logPageInput>;
 
-/** Turn URLSearchParams into a plain object in which repeated params become arrays. */
-export function searchParamsToObject(params: URLSearchParams): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const key of new Set(params.keys())) {
-    const all = params.getAll(key);
-    out[key] = all.length > 1 ? all : all[0]!;
-  }
-  return out;
-}
-
 export const logEntrySchema = z.object({
   requestId: z.string(),
   timestamp: z.string(),

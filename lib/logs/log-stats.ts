@@ -1,15 +1,14 @@
 import { db, type Prisma } from "../db";
 import { parseOrThrow } from "../errors";
-import { environmentFilter, ownerFilter, type Actor } from "../auth/actor";
-import { logFilterInput, type LogFilterInput } from "./log-query-input";
-import { resolveTimeRange, type TimeRange } from "./time-range";
+import type { Actor } from "../auth/actor";
+import { logFilterInput, STATUS_FILTERS } from "./log-query-input";
+import type { TimeRange } from "./time-range";
 import { bucketIndex, BUCKET_COUNT, quantileFromHistogram } from "./latency-histogram";
 import { bucketStart, bucketStarts, granularityFor, rollupWindow, type Granularity } from "./granularity";
-import { logWhere } from "./query-logs";
+import { prismaLogWhere, resolveLogFilter, type ResolvedLogFilter } from "./query-logs";
 import { statusClass } from "./log-entry";
 
-export const STATUS_CLASSES = ["2xx", "3xx", "4xx", "5xx"] as const;
-type StatusClass = (typeof STATUS_CLASSES)[number];
+type StatusClass = (typeof STATUS_FILTERS)[number];
 
 export type SeriesPoint = { t: string } & Record<StatusClass, number> & {
     total: number;
@@ -62,50 +61,47 @@ function addInto(
 
 const errorsOf = (a: Agg) => (a.byClass["4xx"] ?? 0) + (a.byClass["5xx"] ?? 0);
 
-/** Rollups can answer filters on key, partner, route, method and status class; anything finer needs raw rows. */
-function rollupsCanAnswer(f: LogFilterInput): boolean {
-  return !f.requestId && !f.errorCode && !(f.status ?? []).some((s) => typeof s === "number");
+/**
+ * Rollups can answer filters on key, partner, route, method and status class; anything finer needs raw rows.
+ * They carry no environment either, so a sandbox (test key) reader gets the raw, environment-filtered path.
+ */
+function rollupsCanAnswer(r: ResolvedLogFilter): boolean {
+  return !r.requestId && !r.errorCode && r.statuses.length === 0 && r.environment === null;
 }
 
 const HIST_FIELDS = Array.from({ length: BUCKET_COUNT }, (_, i) => `h${i}` as const);
 
 async function rollupWhere(
-  actor: Actor,
-  f: LogFilterInput,
+  r: ResolvedLogFilter,
   g: Granularity,
   window: TimeRange,
 ): Promise<Prisma.RequestRollupWhereInput> {
   const and: Prisma.RequestRollupWhereInput[] = [
     { resolution: g.source, bucketStart: { gte: window.from, lt: window.to } },
   ];
-  const owner = ownerFilter(actor);
-  if (owner) and.push({ ownerId: owner });
-  else if (f.user) {
-    const user = await db().user.findFirst({
-      where: { OR: [{ id: f.user }, { email: f.user.toLowerCase() }] },
-      select: { id: true },
-    });
-    and.push({ ownerId: user?.id ?? "__nobody__" });
-  }
-  if (f.keyId?.length) {
+  if (r.owner === "nobody") and.push({ ownerId: "__nobody__" });
+  else if (r.owner) and.push({ ownerId: r.owner });
+  if (r.keyIds.length) {
+    // Rollups are keyed by the internal key id; the filter names public ids (and only the owner's count).
+    const owner = r.owner === "nobody" ? "__nobody__" : r.owner;
     const keys = await db().apiKey.findMany({
-      where: { keyId: { in: f.keyId }, ...(owner ? { ownerId: owner } : {}) },
+      where: { keyId: { in: r.keyIds }, ...(owner ? { ownerId: owner } : {}) },
       select: { id: true },
     });
     and.push({ apiKeyId: { in: keys.map((k) => k.id) } });
   }
-  if (f.partner?.length) and.push({ partner: { in: f.partner } });
-  if (f.route?.length) and.push({ route: { in: f.route } });
-  if (f.method?.length) and.push({ method: { in: f.method } });
-  if (f.status?.length) and.push({ statusClass: { in: f.status.map(String) } });
+  if (r.partners.length) and.push({ partner: { in: r.partners } });
+  if (r.routes.length) and.push({ route: { in: r.routes } });
+  if (r.methods.length) and.push({ method: { in: r.methods } });
+  if (r.statusClasses.length) and.push({ statusClass: { in: r.statusClasses } });
   return { AND: and };
 }
 
 type Grouped = { key: string; cls: string; count: number; latencySum: number; latencyMax: number; hist: number[] };
 
-async function fromRollups(actor: Actor, f: LogFilterInput, range: TimeRange, g: Granularity) {
-  const window = rollupWindow(range, g);
-  const where = await rollupWhere(actor, f, g, window);
+async function fromRollups(r: ResolvedLogFilter, g: Granularity) {
+  const window = rollupWindow(r.range, g);
+  const where = await rollupWhere(r, g, window);
   const sums = {
     count: true,
     latencySumMs: true,
@@ -152,10 +148,9 @@ async function fromRollups(actor: Actor, f: LogFilterInput, range: TimeRange, g:
 /** Fine filters (exact status, request id, error code) read raw rows, capped so a chart cannot run away. */
 export const RAW_STATS_CAP = 200_000;
 
-async function fromRaw(actor: Actor, f: LogFilterInput, range: TimeRange, g: Granularity) {
-  const { where } = await logWhere(actor, { ...f, from: range.from, to: range.to });
+async function fromRaw(r: ResolvedLogFilter, g: Granularity) {
   const rows = await db().requestLog.findMany({
-    where,
+    where: prismaLogWhere(r),
     select: { timestamp: true, status: true, latencyMs: true, keyId: true, route: true, method: true },
     orderBy: { timestamp: "desc" },
     take: RAW_STATS_CAP,
@@ -205,11 +200,11 @@ function fold(groups: Grouped[]): Map<string, Agg> {
 /** Charts and totals for a filtered view of the log: from rollups whenever the filters allow. */
 export async function logStats(actor: Actor, input: unknown, now = new Date()): Promise<LogStats> {
   const f = parseOrThrow(logFilterInput, input, "query");
-  const range = resolveTimeRange(f, now);
+  const resolved = await resolveLogFilter(actor, f, now);
+  const range = resolved.range;
   const g = granularityFor(range);
-  // Rollups carry no environment: a sandbox (test key) reader gets the raw, environment-filtered path.
-  const source = rollupsCanAnswer(f) && environmentFilter(actor) === null ? "rollups" : "raw";
-  const data = source === "rollups" ? await fromRollups(actor, f, range, g) : await fromRaw(actor, f, range, g);
+  const source = rollupsCanAnswer(resolved) ? "rollups" : "raw";
+  const data = source === "rollups" ? await fromRollups(resolved, g) : await fromRaw(resolved, g);
 
   const byTime = fold(data.time);
   const total = emptyAgg();

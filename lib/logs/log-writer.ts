@@ -15,8 +15,8 @@ export type LogWriterOptions = {
 };
 
 /**
- * The request log's writer: enqueue() is synchronous and cheap (buffer + one spool append); a timer flushes
- * batches to the database in one transaction each. Graceful shutdown flushes everything; a crash leaves the
+ * The request log's writer: enqueue() buffers the entry and queues it for the spool (one write per event-loop
+ * turn); a timer flushes batches to the database in one transaction each. Graceful shutdown flushes everything; a crash leaves the
  * spool, which the next start replays (see LogSpool). Nothing is lost unless the disk itself is.
  */
 export class LogWriter {
@@ -57,7 +57,8 @@ export class LogWriter {
     });
     this.buffer.push(entry);
     this.stats.enqueued++;
-    if (this.buffer.length >= this.maxBatch) void this.flush();
+    // Past maxBatch a flush starts early; while one runs, the timer picks up the rest (no chain per request).
+    if (this.buffer.length >= this.maxBatch && !this.flushing) void this.flush();
     return spooled;
   }
 
@@ -143,10 +144,5 @@ export function logWriter(): LogWriter {
     });
     holder.__keywardLogWriter.start();
   }
-  return holder.__keywardLogWriter;
-}
-
-/** The running writer, if any (shutdown hooks must not create one). */
-export function existingLogWriter(): LogWriter | undefined {
   return holder.__keywardLogWriter;
 }

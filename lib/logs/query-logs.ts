@@ -83,16 +83,6 @@ export function prismaLogWhere(r: ResolvedLogFilter): Prisma.RequestLogWhereInpu
   return { AND: and };
 }
 
-/** Build the WHERE for a filtered log view (owner filter included). */
-export async function logWhere(
-  actor: Actor,
-  f: LogFilterInput,
-  now = new Date(),
-): Promise<{ where: Prisma.RequestLogWhereInput; range: TimeRange }> {
-  const resolved = await resolveLogFilter(actor, f, now);
-  return { where: prismaLogWhere(resolved), range: resolved.range };
-}
-
 export function encodeCursor(row: { timestamp: Date; id: string }): string {
   return Buffer.from(`${row.timestamp.getTime()}:${row.id}`).toString("base64url");
 }
@@ -137,7 +127,9 @@ export function toLogRow(r: LogRecord): LogRow {
 /** One page of the filtered log, newest first by default, by keyset (timestamp, id): no OFFSET scans. */
 export async function queryLogs(actor: Actor, input: unknown, now = new Date()): Promise<LogPage> {
   const q = parseOrThrow(logPageInput, input, "query");
-  const { where, range } = await logWhere(actor, q, now);
+  const filter = await resolveLogFilter(actor, q, now);
+  const { range } = filter;
+  const where = prismaLogWhere(filter);
   const desc = q.order === "desc";
   const and = [where];
   if (q.cursor) {

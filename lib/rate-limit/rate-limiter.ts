@@ -1,4 +1,5 @@
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { ApiError } from "../errors";
 
 export type RateLimitDecision = { allowed: boolean; limit: number; remaining: number; resetSeconds: number };
 
@@ -51,4 +52,11 @@ export function rateLimitHeaders(d: RateLimitDecision): Record<string, string> {
     "RateLimit-Remaining": String(d.remaining),
     "RateLimit-Reset": String(d.resetSeconds),
   };
+}
+
+/** The 429 for a refused decision: the message says who is limited; the headers say when to retry. */
+export function rateLimitedError(decision: RateLimitDecision, who: string): ApiError {
+  return new ApiError("rate_limited", `${who}. Retry in ${decision.resetSeconds} s.`, {
+    headers: { "Retry-After": String(decision.resetSeconds), ...rateLimitHeaders(decision) },
+  });
 }

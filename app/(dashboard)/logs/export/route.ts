@@ -2,7 +2,7 @@ import { sessionActor } from "@/app/_server/session";
 import { ApiError, toErrorResponse } from "@/lib/errors";
 import { newRequestId } from "@/lib/http/request-id";
 import { exportLogsCsv } from "@/lib/logs/export-csv";
-import { searchParamsToObject } from "@/lib/logs/log-query-input";
+import { queryParams } from "@/lib/http/read-json";
 
 /** The filtered request log as a CSV download, streamed; same filters and owner scoping as the logs page. */
 export async function GET(req: Request): Promise<Response> {
@@ -10,12 +10,7 @@ export async function GET(req: Request): Promise<Response> {
   try {
     const actor = await sessionActor();
     if (!actor) throw new ApiError("unauthenticated", "Sign in to export the request log.");
-    const {
-      cursor: _cursor,
-      limit: _limit,
-      order: _order,
-      ...filters
-    } = searchParamsToObject(new URL(req.url).searchParams);
+    const { cursor: _cursor, limit: _limit, order: _order, ...filters } = queryParams(req);
     const body = await exportLogsCsv(actor, filters);
     const date = new Date().toISOString().slice(0, 10);
     return new Response(body, {

@@ -1,7 +1,6 @@
 import { API_ROUTES } from "@/lib/api-routes";
 import { withApiKey } from "@/lib/auth/api-key-guard";
-import { readJson } from "@/lib/http/read-json";
-import { updateKeyInput } from "@/lib/keys/key-input";
+import { readJsonBody } from "@/lib/http/read-json";
 import { getKeyOrThrow } from "@/lib/keys/get-key-or-throw";
 import { updateKey } from "@/lib/keys/update-key";
 import { sessionActor } from "@/app/_server/session";
@@ -15,6 +14,6 @@ export const GET = withApiKey(
 export const PATCH = withApiKey(
   API_ROUTES.updateKey,
   async (req, { actor, params }) =>
-    Response.json({ data: await updateKey(actor, params.keyId!, await readJson(req, updateKeyInput)) }),
+    Response.json({ data: await updateKey(actor, params.keyId!, await readJsonBody(req)) }),
   { sessionActor },
 );

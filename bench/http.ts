@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import autocannon from "autocannon";
-import { buildBenchApp, freshDataDir, median, memoryOf, startBenchServer, tsx } from "./support";
+import { buildBenchApp, preparedDataDir, median, memoryOf, startBenchServer, tsx } from "./support";
 import { db } from "../lib/db";
 
 /**
@@ -57,15 +57,14 @@ async function main() {
   const seconds = Number(process.env.BENCH_HTTP_SECONDS) || 10;
   const connections = Number(process.env.BENCH_CONNECTIONS) || 16;
   if (process.env.BENCH_SKIP_BUILD !== "1") buildBenchApp();
-  const dataDir = freshDataDir("http");
-  tsx("bench/seed-minimal.ts", [], { KEYWARD_DATA_DIR: dataDir });
+  const dataDir = preparedDataDir("http");
   const key = JSON.parse(
     tsx(
       "scripts/create-key.ts",
       [
         "--json",
         "--email",
-        "bench@keyward.dev",
+        "demo@keyward.dev",
         "--name",
         "http-bench",
         "--scopes",

@@ -1,4 +1,4 @@
-import { freshDataDir, median, startBenchServer, tsx } from "./support";
+import { preparedDataDir, median, startBenchServer, tsx } from "./support";
 
 /**
  * Revocation latency: partner traffic runs on 4 concurrent loops with key B; automation revokes B through
@@ -7,11 +7,10 @@ import { freshDataDir, median, startBenchServer, tsx } from "./support";
  */
 async function main() {
   const trials = Number(process.env.BENCH_REVOKE_TRIALS) || 20;
-  const dataDir = freshDataDir("revocation");
-  tsx("bench/seed-minimal.ts", [], { KEYWARD_DATA_DIR: dataDir });
+  const dataDir = preparedDataDir("revocation");
   const createKey = (name: string, scopes: string) =>
     JSON.parse(
-      tsx("scripts/create-key.ts", ["--json", "--email", "bench@keyward.dev", "--name", name, "--scopes", scopes], {
+      tsx("scripts/create-key.ts", ["--json", "--email", "demo@keyward.dev", "--name", name, "--scopes", scopes], {
         KEYWARD_DATA_DIR: dataDir,
       })
         .trim()

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { buildBenchApp, freshDataDir, machine, ROOT, tsx, WORK } from "./support";
+import { buildBenchApp, freshDataDir, machine, preparedDataDir, ROOT, tsx, WORK } from "./support";
 
 /**
  * `npm run bench`: every benchmark, one machine, one run. Writes the raw results to bench/results/ and prints
@@ -60,8 +60,7 @@ async function main() {
       fs.existsSync(marker) && values["reuse-log-db"] ? JSON.parse(fs.readFileSync(marker, "utf8")) : null;
     if (!seeding) {
       console.log(`[bench] seeding ${rows.toLocaleString("en-US")} log rows ...`);
-      freshDataDir(`logs-${rows}`);
-      tsx("scripts/prepare-data.ts", [], { KEYWARD_DATA_DIR: dir, KEYWARD_SEED_DEMO: "1" });
+      preparedDataDir(`logs-${rows}`);
       const started = performance.now();
       const out = tsx("scripts/seed-logs.ts", ["--rows", String(rows)], { KEYWARD_DATA_DIR: dir });
       seeding = { rows, seconds: (performance.now() - started) / 1000, output: out.trim().split("\n").pop() };

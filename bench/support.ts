@@ -22,6 +22,14 @@ export function freshDataDir(name: string): string {
   return dir;
 }
 
+/** A fresh data folder prepared as `npm start` prepares one: migrated, inventory and demo accounts seeded. */
+export function preparedDataDir(name: string): string {
+  const dir = path.join(WORK, name);
+  fs.rmSync(dir, { recursive: true, force: true });
+  tsx("scripts/prepare-data.ts", [], { KEYWARD_DATA_DIR: dir, KEYWARD_SEED_DEMO: "1" });
+  return dir;
+}
+
 export function migrate(dir: string): void {
   execFileSync(path.join(ROOT, "node_modules", ".bin", "prisma"), ["migrate", "deploy"], {
     cwd: ROOT,

@@ -14,13 +14,16 @@ export async function startServer(opts: { port: number; host: string }): Promise
   const handle = app.getRequestHandler();
   await app.prepare();
 
+  let stopping = false;
   const server = http.createServer((req, res) => {
     req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? "";
+    // While stopping, answer what arrives but close the connection after it: a busy keep-alive client would
+    // otherwise hold its socket open forever and the server could never finish closing.
+    if (stopping) res.setHeader("Connection", "close");
     void handle(req, res);
   });
   server.keepAliveTimeout = 65_000;
 
-  let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -30,10 +33,12 @@ export async function startServer(opts: { port: number; host: string }): Promise
       process.exit(1);
     }, 20_000);
     force.unref();
+    const reapIdle = setInterval(() => server.closeIdleConnections(), 50);
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
+    clearInterval(reapIdle);
     const writer = (globalThis as { __keywardLogWriter?: Closable }).__keywardLogWriter;
     await writer?.close();
     const dbClient = (globalThis as { __keywardDb?: { $disconnect(): Promise<void> } }).__keywardDb;

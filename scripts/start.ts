@@ -14,7 +14,8 @@ async function main() {
   (process.env as Record<string, string>).NODE_ENV = "production";
   await prepareData({ seedDemo });
   await startServer({ port, host });
-  console.log(`[keyward] ready on http://localhost:${port} (sign in at /sign-in)`);
+  // The pid is the process to signal for a graceful stop (npm and tsx wrap it).
+  console.log(`[keyward] ready on http://localhost:${port} (sign in at /sign-in; server pid ${process.pid})`);
   if (seedDemo && host !== "127.0.0.1" && host !== "localhost" && host !== "::1") {
     console.warn(
       "[keyward] WARNING: serving beyond this machine with demo accounts enabled. Their passwords are public: set NODE_ENV=production or KEYWARD_SEED_DEMO=0 before exposing Keyward.",

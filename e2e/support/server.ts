@@ -47,33 +47,18 @@ export async function stopKeyward(server: RunningServer, signal: NodeJS.Signals)
   if (signal === "SIGKILL") process.kill(-server.proc.pid!, "SIGKILL");
   else {
     // Only the node process that runs the server handles SIGTERM; signalling npx would orphan it.
-    const serverPid = findServerPid(server.proc.pid!);
-    process.kill(serverPid, signal);
+    process.kill(serverPid(server), signal);
   }
   await exited;
   // With SIGKILL the group is gone; otherwise the wrappers exit once the server does.
   await new Promise((r) => setTimeout(r, 200));
 }
 
-function findServerPid(rootPid: number): number {
-  const children = (pid: number): number[] => {
-    try {
-      return execFileSync("pgrep", ["-P", String(pid)])
-        .toString()
-        .trim()
-        .split("\n")
-        .filter(Boolean)
-        .map(Number);
-    } catch {
-      return [];
-    }
-  };
-  let pid = rootPid;
-  for (;;) {
-    const kids = children(pid);
-    if (kids.length === 0) return pid;
-    pid = kids[kids.length - 1]!;
-  }
+/** The server prints its own pid when ready: the one process that handles SIGTERM (npx/tsx only wrap it). */
+function serverPid(server: RunningServer): number {
+  const match = /server pid (\d+)/.exec(server.output());
+  if (!match) throw new Error(`the server did not print its pid:\n${server.output()}`);
+  return Number(match[1]);
 }
 
 export function createKeyWithCli(dataDir: string, args: string[]): { keyId: string; secret: string } {

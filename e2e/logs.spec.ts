@@ -115,6 +115,18 @@ test("filter the log by key and status, open a request, export the same rows; su
     }
   });
 
+  await test.step("sorting by time is the server's: oldest first, then newest first again", async () => {
+    const ids = async () =>
+      (await logRows(page).allInnerTexts()).map((text) => /req_[0-9a-z]+/.exec(text)?.[0] ?? text);
+    const newestFirst = await ids();
+    await page.getByRole("table", { name: "Request log" }).getByRole("button", { name: /Time/ }).click();
+    await expect(page).toHaveURL(/order=asc/);
+    await expect.poll(ids).toEqual([...newestFirst].reverse());
+    await page.getByRole("table", { name: "Request log" }).getByRole("button", { name: /Time/ }).click();
+    await expect(page).not.toHaveURL(/order=asc/); // newest first is the default, so it leaves the URL
+    await expect.poll(ids).toEqual(newestFirst);
+  });
+
   await test.step("the overview shows the traffic", async () => {
     await page.goto("/");
     await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();

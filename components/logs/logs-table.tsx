@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useMemo, useState, type ReactNode } from "react";
 import type { LogRow } from "@/lib/logs/query-logs";
-import { DataTable, type ColumnDef, type SortingState } from "../data-table";
+import { DataTable, type ColumnDef, type DataTableProps } from "../data-table";
 import { LocalTime } from "../ui/local-time";
 import { formatMs } from "./format";
 import { LogDetailDialog } from "./log-detail-dialog";
@@ -21,6 +21,8 @@ function logColumns(opts: {
     {
       id: "time",
       header: "Time",
+      // The table only offers sorting on columns that read a value; the order itself is the server's.
+      accessorFn: (row) => row.timestamp,
       enableSorting: true,
       meta: { className: muted },
       cell: ({ row }) => <LocalTime iso={row.original.timestamp} />,
@@ -28,14 +30,12 @@ function logColumns(opts: {
     Boolean(opts.ownerEmails) && {
       id: "user",
       header: "User",
-      enableSorting: false,
       meta: { className: "text-xs whitespace-nowrap" },
       cell: ({ row }) => (row.original.ownerId ? (opts.ownerEmails?.[row.original.ownerId] ?? "—") : "—"),
     },
     opts.showKey && {
       id: "key",
       header: "Key",
-      enableSorting: false,
       meta: { className: "whitespace-nowrap" },
       cell: ({ row }) =>
         row.original.keyName && row.original.keyId ? (
@@ -52,48 +52,41 @@ function logColumns(opts: {
     opts.showKey && {
       id: "partner",
       header: "Partner",
-      enableSorting: false,
       meta: { className: "text-xs whitespace-nowrap" },
       cell: ({ row }) => row.original.partner ?? <span className="text-slate-400">—</span>,
     },
     {
       id: "method",
       header: "Method",
-      enableSorting: false,
       meta: { className: mono },
       cell: ({ row }) => row.original.method,
     },
     {
       id: "endpoint",
       header: "Endpoint",
-      enableSorting: false,
       meta: { className: mono },
       cell: ({ row }) => <span title={row.original.path}>{row.original.route}</span>,
     },
     {
       id: "status",
       header: "Status",
-      enableSorting: false,
       cell: ({ row }) => <StatusBadge status={row.original.status} />,
     },
     {
       id: "latency",
       header: "Latency",
-      enableSorting: false,
       meta: { className: "text-right text-xs whitespace-nowrap tabular-nums", headerClassName: "text-right" },
       cell: ({ row }) => formatMs(row.original.latencyMs),
     },
     {
       id: "ip",
       header: "IP",
-      enableSorting: false,
       meta: { className: mono },
       cell: ({ row }) => row.original.ip ?? "—",
     },
     {
       id: "requestId",
       header: "Request id",
-      enableSorting: false,
       cell: ({ row }) => (
         <button
           type="button"
@@ -108,7 +101,6 @@ function logColumns(opts: {
     {
       id: "errorCode",
       header: "Error",
-      enableSorting: false,
       meta: { className: "font-mono text-xs whitespace-nowrap text-slate-600" },
       cell: ({ row }) => row.original.errorCode ?? "",
     },
@@ -121,9 +113,6 @@ export function LogsTable({
   rows,
   showKey = true,
   ownerEmails,
-  emptyState,
-  sorting,
-  onSortingChange,
   ...state
 }: {
   rows: LogRow[];
@@ -131,15 +120,10 @@ export function LogsTable({
   /** Support view: owner id to email, for a User column. */
   ownerEmails?: Record<string, string>;
   emptyState: ReactNode;
-  sorting?: SortingState;
-  onSortingChange?: () => void;
-  isLoading?: boolean;
-  error?: string | null;
-  onRetry?: () => void;
-  hasMore?: boolean;
-  onLoadMore?: () => void;
-  isLoadingMore?: boolean;
-}) {
+} & Pick<
+  DataTableProps<LogRow>,
+  "sorting" | "onSortingChange" | "isLoading" | "error" | "onRetry" | "hasMore" | "onLoadMore" | "isLoadingMore"
+>) {
   const [selected, setSelected] = useState<LogRow | null>(null);
   const columns = useMemo(() => logColumns({ showKey, ownerEmails, open: setSelected }), [showKey, ownerEmails]);
   return (
@@ -150,9 +134,6 @@ export function LogsTable({
         data={rows}
         getRowId={(row) => row.id}
         onRowClick={setSelected}
-        emptyState={emptyState}
-        sorting={sorting}
-        onSortingChange={onSortingChange}
         {...state}
       />
       <LogDetailDialog

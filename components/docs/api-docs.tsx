@@ -1,3 +1,4 @@
+import { StatusBadge } from "../logs/status-badge";
 import { Badge, type BadgeTone } from "../ui/badge";
 import { FieldTable } from "./field-table";
 import { fieldsOf, typeOf, type JsonSchema } from "./schema";
@@ -17,9 +18,6 @@ export type Operation = {
 export type DocOperation = Operation & { method: string; path: string };
 
 const METHOD_TONE: Record<string, BadgeTone> = { GET: "green", POST: "indigo", PATCH: "amber", DELETE: "red" };
-
-const statusTone = (status: string): BadgeTone =>
-  status.startsWith("2") ? "green" : status.startsWith("5") ? "red" : "amber";
 
 /** One operation: what it needs (scope, parameters, body) and what it answers. */
 export function OperationDoc({ op }: { op: DocOperation }) {
@@ -78,9 +76,7 @@ export function OperationDoc({ op }: { op: DocOperation }) {
           <ul className="space-y-1 text-sm">
             {responses.map(([status, r]) => (
               <li key={status} className="flex flex-wrap items-center gap-2">
-                <Badge tone={statusTone(status)} mono>
-                  {status}
-                </Badge>
+                <StatusBadge status={Number(status)} />
                 {status.startsWith("2") ? (
                   <span className="text-slate-700">{r.description}</span>
                 ) : (

@@ -4,9 +4,9 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { listKeysAction } from "@/app/(dashboard)/keys/actions";
 import type { KeyPage } from "@/lib/keys/list-keys";
-import type { KeyView } from "@/lib/keys/key-view";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
+import { useLoadMore } from "../use-load-more";
 import { CreateKeyDialog } from "./create-key-dialog";
 import { KeysFilters, type KeyFilters } from "./keys-filters";
 import { KeysTable } from "./keys-table";
@@ -29,39 +29,25 @@ export function KeysScreen({
 }) {
   const router = useRouter();
   const [navigating, startNavigation] = useTransition();
-  const [loadingMore, startLoadingMore] = useTransition();
-  const [more, setMore] = useState<{ after: string; keys: KeyView[]; nextCursor: string | null } | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
-
-  // Pages loaded earlier belong to the first page they followed: a refreshed list whose first page moved on
-  // starts over, and so does a new filter.
-  const extra = more && more.after === page.nextCursor ? more : null;
-  const seen = new Set(page.data.map((key) => key.keyId));
-  const keys = [...page.data, ...(extra?.keys.filter((key) => !seen.has(key.keyId)) ?? [])];
-  const nextCursor = extra ? extra.nextCursor : page.nextCursor;
-  const filtered = Boolean(filters.q || filters.status);
-
-  function loadMore() {
-    if (!nextCursor) return;
-    startLoadingMore(async () => {
-      const result = await listKeysAction({
+  const {
+    rows: keys,
+    hasMore,
+    loadMore,
+    isLoadingMore,
+    loadError,
+    reset,
+  } = useLoadMore(
+    page,
+    (key) => key.keyId,
+    (cursor) =>
+      listKeysAction({
         ...(filters.q ? { q: filters.q } : {}),
         ...(filters.status ? { status: filters.status } : {}),
-        cursor: nextCursor,
-      });
-      if (!result.ok) {
-        setLoadError(result.error.message);
-        return;
-      }
-      setLoadError(null);
-      setMore({
-        after: page.nextCursor ?? "",
-        keys: [...(extra?.keys ?? []), ...result.data.data],
-        nextCursor: result.data.nextCursor,
-      });
-    });
-  }
+        cursor,
+      }),
+  );
+  const filtered = Boolean(filters.q || filters.status);
 
   const emptyState = filtered ? (
     <p>No keys match these filters.</p>
@@ -91,7 +77,7 @@ export function KeysScreen({
       <KeysFilters
         filters={filters}
         onNavigate={(href) => {
-          setMore(null);
+          reset();
           startNavigation(() => router.replace(href));
         }}
       />
@@ -101,9 +87,9 @@ export function KeysScreen({
         isLoading={navigating}
         error={error}
         onRetry={() => startNavigation(() => router.refresh())}
-        hasMore={Boolean(nextCursor)}
+        hasMore={hasMore}
         onLoadMore={loadMore}
-        isLoadingMore={loadingMore}
+        isLoadingMore={isLoadingMore}
         emptyState={emptyState}
       />
       {loadError ? (

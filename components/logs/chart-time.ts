@@ -1,3 +1,5 @@
+import { formatLocal } from "../ui/local-time";
+
 const DAY = 86_400_000;
 
 /** Axis labels in the reader's time zone: clock times for short ranges, dates once buckets span days. */
@@ -11,8 +13,6 @@ export function tickFormatter(bucketMs: number, spanMs: number): (iso: string) =
   return (iso) => format.format(new Date(iso));
 }
 
-const tooltipFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-
 export function tooltipLabel(iso: unknown): string {
-  return typeof iso === "string" ? tooltipFormat.format(new Date(iso)) : "";
+  return typeof iso === "string" ? formatLocal(iso) : "";
 }

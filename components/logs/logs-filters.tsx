@@ -6,7 +6,7 @@ import { METHODS, RANGE_PRESETS } from "@/lib/logs/log-query-input";
 import { Button } from "../ui/button";
 import { Input, Label } from "../ui/field";
 import { useHydrated } from "../ui/local-time";
-import { isoToLocalInput, localInputToIso, type LogViewParams } from "./log-params";
+import { EMPTY_LOG_PARAMS, isoToLocalInput, localInputToIso, type LogViewParams } from "./log-params";
 import { MultiSelect, type Option } from "./multi-select";
 import { RANGE_LABELS } from "./range-presets";
 
@@ -195,24 +195,7 @@ export function LogsFilters({
           </select>
         ) : null}
         <div className="ml-auto flex items-center gap-2">
-          <Button
-            variant="ghost"
-            onClick={() =>
-              onApply({
-                ...draft,
-                range: "",
-                from: "",
-                to: "",
-                keyId: [],
-                partner: [],
-                status: [],
-                method: "",
-                route: "",
-                requestId: "",
-                user: "",
-              })
-            }
-          >
+          <Button variant="ghost" onClick={() => onApply({ ...EMPTY_LOG_PARAMS, order: draft.order })}>
             Clear
           </Button>
           <Button type="submit" variant="primary">

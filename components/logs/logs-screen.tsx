@@ -1,13 +1,14 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useTransition } from "react";
 import { loadMoreLogsAction } from "@/app/(dashboard)/logs/actions";
 import type { LogFilterOptions } from "@/lib/logs/filter-options";
 import type { LogStats } from "@/lib/logs/log-stats";
-import type { LogPage, LogRow } from "@/lib/logs/query-logs";
+import type { LogPage } from "@/lib/logs/query-logs";
 import { Alert } from "../ui/alert";
 import { buttonClasses } from "../ui/button";
+import { useLoadMore } from "../use-load-more";
 import { Card } from "./card";
 import { LatencyChart } from "./latency-chart";
 import { LogsFilters } from "./logs-filters";
@@ -37,46 +38,29 @@ export function LogsScreen({
 }) {
   const router = useRouter();
   const [navigating, startNavigation] = useTransition();
-  const [loadingMore, startLoadingMore] = useTransition();
-  const [more, setMore] = useState<{ after: string; rows: LogRow[]; nextCursor: string | null } | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const { rows, hasMore, loadMore, isLoadingMore, loadError, reset } = useLoadMore(
+    page,
+    (row) => row.id,
+    (cursor, first) => {
+      const { range: _preset, ...filters } = toFilterInput(params);
+      return loadMoreLogsAction({
+        ...filters,
+        from: first.range.from,
+        to: first.range.to,
+        order: params.order,
+        cursor,
+      });
+    },
+  );
 
   const query = toSearchParams(params).toString();
-  const extra = page && more && more.after === page.nextCursor ? more : null;
-  const rows = [...(page?.data ?? []), ...(extra?.rows ?? [])];
-  const nextCursor = extra ? extra.nextCursor : (page?.nextCursor ?? null);
   const filtered = Object.keys(toFilterInput({ ...params, range: "" })).length > 0;
   const ownerEmails = support ? Object.fromEntries((options.users ?? []).map((u) => [u.id, u.email])) : undefined;
 
   function navigate(next: LogViewParams) {
-    setMore(null);
-    setLoadError(null);
+    reset();
     const search = toSearchParams(next).toString();
     startNavigation(() => router.replace(search ? `/logs?${search}` : "/logs"));
-  }
-
-  function loadMore() {
-    if (!nextCursor || !page) return;
-    startLoadingMore(async () => {
-      const { range: _preset, ...filters } = toFilterInput(params);
-      const result = await loadMoreLogsAction({
-        ...filters,
-        from: page.range.from,
-        to: page.range.to,
-        order: params.order,
-        cursor: nextCursor,
-      });
-      if (!result.ok) {
-        setLoadError(result.error.message);
-        return;
-      }
-      setLoadError(null);
-      setMore({
-        after: page.nextCursor ?? "",
-        rows: [...(extra?.rows ?? []), ...result.data.data],
-        nextCursor: result.data.nextCursor,
-      });
-    });
   }
 
   return (
@@ -123,9 +107,9 @@ export function LogsScreen({
         isLoading={navigating}
         error={error}
         onRetry={() => startNavigation(() => router.refresh())}
-        hasMore={Boolean(nextCursor)}
+        hasMore={hasMore}
         onLoadMore={loadMore}
-        isLoadingMore={loadingMore}
+        isLoadingMore={isLoadingMore}
         emptyState={
           filtered ? (
             <p>No requests match these filters in this time range.</p>

@@ -1,15 +1,40 @@
 import type { Metadata } from "next";
+import type { ReactNode } from "react";
 import { requireSessionActor } from "@/app/_server/session";
 import { ERROR_MEANINGS } from "@/lib/error-meanings";
 import { ERROR_STATUS, type ErrorCode } from "@/lib/errors";
 import { buildOpenApiDocument } from "@/lib/openapi/build-openapi";
 import { OperationDoc, type DocOperation, type Operation } from "@/components/docs/api-docs";
+import { StatusBadge } from "@/components/logs/status-badge";
 import { Badge } from "@/components/ui/badge";
+import { cn } from "@/components/ui/cn";
 
 export const metadata: Metadata = { title: "API docs" };
 
 const code = "rounded bg-slate-100 px-1 py-0.5 font-mono text-xs text-slate-800";
 const link = "text-indigo-700 hover:underline";
+
+/** A top-level part of the reference, a target of the contents links. */
+function DocSection({
+  id,
+  title,
+  className = "space-y-3",
+  children,
+}: {
+  id: string;
+  title: string;
+  className?: string;
+  children: ReactNode;
+}) {
+  return (
+    <section id={id} aria-labelledby={`${id}-title`} className={cn("scroll-mt-4", className)}>
+      <h2 id={`${id}-title`} className="text-base font-semibold text-slate-900">
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}
 
 /** The partner API reference, rendered here from the same OpenAPI document served at /api/v1/openapi.json. */
 export default async function DocsPage() {
@@ -72,10 +97,7 @@ export default async function DocsPage() {
           </p>
         </header>
 
-        <section id="authentication" aria-labelledby="authentication-title" className="scroll-mt-4 space-y-2">
-          <h2 id="authentication-title" className="text-base font-semibold text-slate-900">
-            Authentication
-          </h2>
+        <DocSection id="authentication" title="Authentication" className="space-y-2">
           <div className="max-w-prose space-y-2 text-sm text-slate-700">
             <p>
               Every request carries an API key pair created under Keys: the public key id and its secret. Send them as
@@ -104,28 +126,17 @@ curl -u "kw_live_…:kwsec_live_…" https://<your-host>/api/v1/inventory`}
               ))}
             </ul>
           </div>
-        </section>
+        </DocSection>
 
         {groups.map((g) => (
-          <section
-            key={g.tag}
-            id={`tag-${g.tag.toLowerCase()}`}
-            aria-labelledby={`tag-${g.tag.toLowerCase()}-title`}
-            className="scroll-mt-4 space-y-3"
-          >
-            <h2 id={`tag-${g.tag.toLowerCase()}-title`} className="text-base font-semibold text-slate-900">
-              {g.tag}
-            </h2>
+          <DocSection key={g.tag} id={`tag-${g.tag.toLowerCase()}`} title={g.tag}>
             {g.operations.map((op) => (
               <OperationDoc key={op.operationId} op={op} />
             ))}
-          </section>
+          </DocSection>
         ))}
 
-        <section id="errors" aria-labelledby="errors-title" className="scroll-mt-4 space-y-3">
-          <h2 id="errors-title" className="text-base font-semibold text-slate-900">
-            Errors
-          </h2>
+        <DocSection id="errors" title="Errors">
           <p className="max-w-prose text-sm text-slate-600">
             The <code className={code}>docs</code> link in an error body points to its entry here.
           </p>
@@ -138,15 +149,13 @@ curl -u "kw_live_…:kwsec_live_…" https://<your-host>/api/v1/inventory`}
               >
                 <dt className="font-mono text-xs font-semibold text-slate-900">{errorCode}</dt>
                 <dd>
-                  <Badge tone={status >= 500 ? "red" : "amber"} mono>
-                    {status}
-                  </Badge>
+                  <StatusBadge status={status} />
                 </dd>
                 <dd className="text-sm text-slate-700">{ERROR_MEANINGS[errorCode]}</dd>
               </div>
             ))}
           </dl>
-        </section>
+        </DocSection>
       </div>
     </div>
   );

@@ -50,11 +50,14 @@ function loggedIds(dataDir: string, keyId: string): Set<string> {
   }
 }
 
+// Ports next to the Playwright server's (E2E_PORT), so parallel checkouts can run the suite side by side.
+const BASE_PORT = Number(process.env.E2E_PORT) || 3210;
+
 test.describe("request log durability", () => {
   test.setTimeout(240_000);
 
   test("SIGTERM under load: the writer flushes every answered request before exit", async () => {
-    const server = await startKeyward({ port: 3231 });
+    const server = await startKeyward({ port: BASE_PORT + 21 });
     const key = createKeyWithCli(server.dataDir, [
       "--email",
       "demo@keyward.dev",
@@ -72,7 +75,7 @@ test.describe("request log durability", () => {
   });
 
   test("SIGKILL under load: the spool is replayed on the next start", async () => {
-    const first = await startKeyward({ port: 3232 });
+    const first = await startKeyward({ port: BASE_PORT + 22 });
     const key = createKeyWithCli(first.dataDir, [
       "--email",
       "demo@keyward.dev",
@@ -82,7 +85,7 @@ test.describe("request log durability", () => {
       "inventory:read",
     ]);
     const answered = await loadUntilStopped(first, key, () => stopKeyward(first, "SIGKILL"));
-    const second = await startKeyward({ port: 3232, dataDir: first.dataDir });
+    const second = await startKeyward({ port: BASE_PORT + 22, dataDir: first.dataDir });
     try {
       const logged = loggedIds(first.dataDir, key.keyId);
       const missing = [...answered].filter((id) => !logged.has(id));

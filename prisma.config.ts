@@ -2,10 +2,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { defineConfig } from "prisma/config";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { resolveDatabaseUrl, sqliteFilePath } from "./lib/config/database-url";
+import { loadEnv, sqliteFilePath } from "./lib/config/env";
 
 // Prisma 6.19 with the JS schema engine and a driver adapter: works offline (no native engine download).
-const url = resolveDatabaseUrl();
+const url = loadEnv().databaseUrl;
 process.env.DATABASE_URL ??= url;
 
 export default defineConfig({

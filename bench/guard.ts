@@ -3,7 +3,7 @@ import { API_ROUTES } from "../lib/api-routes";
 import { withApiKey } from "../lib/auth/api-key-guard";
 import { db } from "../lib/db";
 import { createKey } from "../lib/keys/create-key";
-import { logWriter } from "../lib/logs/log-writer";
+import { services } from "../lib/services";
 import { newRequestId } from "../lib/http/request-id";
 
 /**
@@ -53,7 +53,7 @@ async function main() {
     });
   await bench.run();
 
-  const writer = logWriter();
+  const writer = services().logWriter;
   await writer.close();
   const count = await db().requestLog.count();
   const results = Object.fromEntries(

@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { db } from "../lib/db";
+import path from "node:path";
 import { LogWriter } from "../lib/logs/log-writer";
+import { services } from "../lib/services";
 import type { LogEntry } from "../lib/logs/log-entry";
 import { API_ROUTES } from "../lib/api-routes";
 
@@ -16,7 +18,13 @@ async function main() {
     keyId: `kw_live_bench${String(i).padStart(8, "0")}`,
   }));
   const routes = Object.values(API_ROUTES);
-  const writer = new LogWriter({ flushIntervalMs: 250, maxBatch: 5000 });
+  const { env, logStore } = services();
+  const writer = new LogWriter({
+    spoolDir: path.join(env.dataDir, "log-spool"),
+    store: (entries) => logStore.storeBatch(entries),
+    flushIntervalMs: 250,
+    maxBatch: 5000,
+  });
   writer.start();
   const started = performance.now();
   const stampBase = Date.now();

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
-import { db, closeDb } from "../lib/db";
+import { db } from "../lib/db";
+import { closeServices } from "../lib/services";
 import { createKey } from "../lib/keys/create-key";
 import { toApiError } from "../lib/errors";
 
@@ -55,7 +56,7 @@ async function main() {
     console.error(`${e.code}: ${e.message}`);
     process.exit(1);
   } finally {
-    await closeDb();
+    await closeServices();
   }
 }
 

@@ -1,19 +1,10 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import fs from "node:fs";
-import { resolveDatabaseUrl, sqliteFilePath } from "../lib/config/database-url";
-import { loadServerSecrets } from "../lib/config/server-secrets";
-import { closeDb, db } from "../lib/db";
-import { closeBulkSql } from "../lib/db/bulk-sql";
-import { LogWriter } from "../lib/logs/log-writer";
+import { shouldSeedDemo, sqliteFilePath } from "../lib/config/env";
+import { db } from "../lib/db";
 import { DEMO_ACCOUNTS, seedDemoAccountsIfEmpty, seedInventoryIfEmpty } from "../lib/seed/demo";
-
-/** Demo accounts: on by default for the quick start, off when NODE_ENV=production unless KEYWARD_SEED_DEMO=1. */
-export function shouldSeedDemo(env = process.env): boolean {
-  if (env.KEYWARD_SEED_DEMO === "1") return true;
-  if (env.KEYWARD_SEED_DEMO === "0") return false;
-  return env.NODE_ENV !== "production";
-}
+import { closeServices, services } from "../lib/services";
 
 function restrictDataFiles(dir: string, dbFile: string): void {
   fs.chmodSync(dir, 0o700);
@@ -22,21 +13,24 @@ function restrictDataFiles(dir: string, dbFile: string): void {
 
 /** Apply committed migrations, tune SQLite, and seed a first start. Safe to run on every start. */
 export async function prepareData(opts: { seedDemo: boolean; quiet?: boolean }): Promise<void> {
-  const url = resolveDatabaseUrl();
-  process.env.DATABASE_URL = url;
+  const { env } = services();
   const prismaBin = path.join(process.cwd(), "node_modules", ".bin", "prisma");
-  const file = sqliteFilePath(url);
+  const file = sqliteFilePath(env.databaseUrl);
   // The data folder holds password hashes, key metadata and request logs: owner-only.
   if (file) fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  execFileSync(prismaBin, ["migrate", "deploy"], { stdio: opts.quiet ? "pipe" : "inherit", env: process.env });
+  execFileSync(prismaBin, ["migrate", "deploy"], {
+    stdio: opts.quiet ? "pipe" : "inherit",
+    env: { ...process.env, DATABASE_URL: env.databaseUrl },
+  });
   if (file) restrictDataFiles(path.dirname(file), file);
-  loadServerSecrets();
-  if (url.startsWith("file:")) {
+  // Generate the server secrets now (first start), not inside the first request.
+  void services().secrets;
+  if (file) {
     // WAL lets the dashboard read while the log writer writes; it is a property of the file, so set once here.
     await db().$queryRawUnsafe("PRAGMA journal_mode = WAL");
   }
   // Before serving: request log entries a killed process left in its spool go into the database first.
-  const replayed = await new LogWriter().replayOrphans();
+  const replayed = await services().logWriter.replayOrphans();
   if (replayed > 0)
     console.log(`[keyward] replayed ${replayed} request log entries from the spool of a stopped process`);
   const items = await seedInventoryIfEmpty();
@@ -50,13 +44,12 @@ export async function prepareData(opts: { seedDemo: boolean; quiet?: boolean }):
       for (const a of DEMO_ACCOUNTS) console.log(`[keyward]   ${a.role.padEnd(7)} ${a.email} / ${a.password}`);
     }
   }
-  // The server opens its own client; this one must not linger on the file.
-  await closeDb();
-  closeBulkSql();
+  // The server opens its own connections; these must not linger on the file.
+  await closeServices();
 }
 
 if (require.main === module) {
-  prepareData({ seedDemo: shouldSeedDemo() })
+  prepareData({ seedDemo: shouldSeedDemo(services().env) })
     .then(() => process.exit(0))
     .catch((err) => {
       console.error(err);

@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
 import { randomBytes } from "node:crypto";
-import { closeDb, db } from "../lib/db";
+import { db } from "../lib/db";
 import { createKey } from "../lib/keys/create-key";
-import { storeLogBatch } from "../lib/logs/log-store";
+import { closeServices, services } from "../lib/services";
 import type { LogEntry } from "../lib/logs/log-entry";
 import { hashPassword } from "../lib/auth/password";
 import { API_ROUTES } from "../lib/api-routes";
@@ -167,7 +167,7 @@ async function main() {
         scopeUsed: status < 400 ? route.scope : null,
       });
     }
-    written += await storeLogBatch(batch);
+    written += await services().logStore.storeBatch(batch);
     if ((i / batchSize) % 20 === 0)
       process.stdout.write(`\r[seed:logs] ${written.toLocaleString("en-US")} / ${rows.toLocaleString("en-US")} rows`);
   }
@@ -175,7 +175,7 @@ async function main() {
   console.log(
     `\n[seed:logs] wrote ${written.toLocaleString("en-US")} rows over ${days} days in ${seconds.toFixed(1)} s (${Math.round(written / seconds).toLocaleString("en-US")} rows/s)`,
   );
-  await closeDb();
+  await closeServices();
 }
 
 main().catch((err) => {

@@ -1,8 +1,7 @@
 import http from "node:http";
 import next from "next";
 import { CLIENT_IP_HEADER } from "../lib/http/client-ip";
-
-type Closable = { close(): Promise<void> };
+import { closeServices } from "../lib/services";
 
 /**
  * Keyward's HTTP server: Next.js behind a thin Node server that (1) records the socket's address in a header
@@ -39,11 +38,8 @@ export async function startServer(opts: { port: number; host: string }): Promise
       server.closeIdleConnections();
     });
     clearInterval(reapIdle);
-    const writer = (globalThis as { __keywardLogWriter?: Closable }).__keywardLogWriter;
-    await writer?.close();
-    const dbClient = (globalThis as { __keywardDb?: { $disconnect(): Promise<void> } }).__keywardDb;
-    await dbClient?.$disconnect();
-    (globalThis as { __keywardBulkSql?: { close(): void } }).__keywardBulkSql?.close();
+    // The services Next's routes created (shared through lib/services.ts): flush the log, close connections.
+    await closeServices();
     console.log("[keyward] stopped cleanly");
     process.exit(0);
   };

@@ -1,18 +1,21 @@
+import { ConfigError, shouldSeedDemo } from "../lib/config/env";
+import { closeServices, services } from "../lib/services";
 import { buildIfNeeded } from "./build-if-needed";
-import { prepareData, shouldSeedDemo } from "./prepare-data";
+import { prepareData } from "./prepare-data";
 import { startServer } from "./server";
 
 /** `npm start`: build if needed, migrate, seed a first start, serve. */
 async function main() {
-  const port = Number(process.env.PORT) || 3000;
-  // Local-only unless told otherwise: the quick start seeds demo accounts whose passwords are published.
-  const host = process.env.HOST || "127.0.0.1";
-  const seedDemo = shouldSeedDemo();
+  const { env } = services();
+  const { PORT: port, HOST: host } = env;
+  const seedDemo = shouldSeedDemo(env);
   process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
   buildIfNeeded();
   // Next's production server must run with NODE_ENV=production; the demo decision was taken above.
   (process.env as Record<string, string>).NODE_ENV = "production";
   await prepareData({ seedDemo });
+  // The environment changed above (NODE_ENV, NEXTAUTH_URL): the server builds its services afresh.
+  await closeServices();
   await startServer({ port, host });
   // The pid is the process to signal for a graceful stop (npm and tsx wrap it).
   console.log(`[keyward] ready on http://localhost:${port} (sign in at /sign-in; server pid ${process.pid})`);
@@ -24,6 +27,7 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error("[keyward] failed to start:", err);
+  if (err instanceof ConfigError) console.error(`[keyward] ${err.message}`);
+  else console.error("[keyward] failed to start:", err);
   process.exit(1);
 });

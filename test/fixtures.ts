@@ -1,6 +1,7 @@
 import { expect } from "vitest";
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
+import { createServices, installServices, services, type ServiceFactories } from "@/lib/services";
 import { ApiError } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor";
 import { createKey } from "@/lib/keys/create-key";
@@ -159,4 +160,17 @@ export async function keyLogIdentity(made: { key: { keyId: string } }) {
     ownerId: row.ownerId,
     environment: row.environment,
   };
+}
+
+/**
+ * Replace parts of the process's services (a throttle with small limits, a failing store…) until the returned
+ * restore function is called; every other part stays the one already in use.
+ */
+export function overrideServices(overrides: Partial<ServiceFactories>): () => void {
+  const previous = services();
+  const keep = Object.fromEntries(
+    Object.keys(previous).map((part) => [part, () => previous[part as keyof ServiceFactories]]),
+  );
+  installServices(createServices({ ...keep, ...overrides }));
+  return () => installServices(previous);
 }

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { afterAll } from "vitest";
-import { closeBulkSql } from "../lib/db/bulk-sql";
+import { closeServices } from "../lib/services";
 
 // Each test file gets its own copy of the migrated template, data folder and secrets: files run in parallel.
 const root = process.env.KEYWARD_TEST_DIR!;
@@ -15,13 +15,5 @@ process.env.KEYWARD_SECRET_PEPPER = "test-pepper-0123456789abcdef0123456789";
 process.env.NEXTAUTH_SECRET = "test-session-secret-0123456789abcdef01";
 
 afterAll(async () => {
-  const g = globalThis as {
-    __keywardLogWriter?: { close(): Promise<void> };
-    __keywardDb?: { $disconnect(): Promise<void> };
-  };
-  await g.__keywardLogWriter?.close();
-  g.__keywardLogWriter = undefined;
-  await g.__keywardDb?.$disconnect();
-  g.__keywardDb = undefined;
-  closeBulkSql();
+  await closeServices();
 });

@@ -6,10 +6,9 @@ import { GET as listKeysRoute, POST as createKeyRoute } from "@/app/api/v1/keys/
 import { PATCH as updateKeyRoute } from "@/app/api/v1/keys/[keyId]/route";
 import { POST as rotateKeyRoute } from "@/app/api/v1/keys/[keyId]/rotate/route";
 import { GET as listLogsRoute } from "@/app/api/v1/logs/route";
-import { call, makeKey, makeUser } from "@/test/fixtures";
+import { call, makeKey, makeUser, overrideServices } from "@/test/fixtures";
 import { db } from "@/lib/db";
-import { dataDir } from "@/lib/config/database-url";
-import { logWriter } from "@/lib/logs/log-writer";
+import { services } from "@/lib/services";
 
 describe("the request log never keeps a secret", () => {
   it.each([
@@ -25,12 +24,12 @@ describe("the request log never keeps a secret", () => {
     const res = await call(listInventory, { path: "/api/v1/inventory", headers: headersFor(key.keyId, secret) });
     expect(res.status).toBe(401);
     expect(res.body!.error.message).toMatch(/looks like a secret|holds a secret/);
-    await logWriter().flush();
+    await services().logWriter.flush();
     const row = await db().requestLog.findUniqueOrThrow({ where: { requestId: res.body!.error.requestId } });
     expect(row.keyId).toBeNull();
     const everything = JSON.stringify(await db().requestLog.findMany());
     expect(everything).not.toContain(secret);
-    const spoolDir = path.join(dataDir(), "log-spool");
+    const spoolDir = path.join(services().env.dataDir, "log-spool");
     for (const f of fs.existsSync(spoolDir) ? fs.readdirSync(spoolDir) : []) {
       expect(fs.readFileSync(path.join(spoolDir, f), "utf8")).not.toContain("kwsec_");
     }
@@ -129,7 +128,7 @@ describe("a test key sees only the sandbox", () => {
     const creds = { keyId: testKey.key.keyId, secret: testKey.secret };
     await call(listInventory, { path: "/api/v1/inventory", key: { keyId: live.key.keyId, secret: live.secret } });
     await call(listInventory, { path: "/api/v1/inventory", key: creds });
-    await logWriter().flush();
+    await services().logWriter.flush();
 
     const keys = await call(listKeysRoute, { path: "/api/v1/keys", key: creds });
     expect(keys.status).toBe(200);
@@ -143,7 +142,8 @@ describe("a test key sees only the sandbox", () => {
 
 describe("unauthenticated callers are throttled per IP", () => {
   it("after the per-IP allowance, refusals become 429 rate_limited; other IPs and valid keys are unaffected", async () => {
-    process.env.KEYWARD_UNAUTH_LIMIT_PER_MINUTE = "5";
+    const env = { ...services().env, KEYWARD_UNAUTH_LIMIT_PER_MINUTE: 5 };
+    const restore = overrideServices({ env: () => env });
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 7; i++) {
@@ -170,7 +170,7 @@ describe("unauthenticated callers are throttled per IP", () => {
       });
       expect(ok.status).toBe(200);
     } finally {
-      delete process.env.KEYWARD_UNAUTH_LIMIT_PER_MINUTE;
+      restore();
     }
   });
 });

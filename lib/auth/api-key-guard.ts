@@ -5,9 +5,9 @@ import { newRequestId } from "../http/request-id";
 import { clientIp } from "../http/client-ip";
 import { isWellFormedKeyId, isWellFormedSecret } from "../keys/key-format";
 import { hashSecret, hashesEqual } from "../keys/secret-hash";
-import { keyCache, type CachedKey } from "../keys/key-cache";
-import { rateLimitedError, rateLimiter, rateLimitHeaders } from "../rate-limit/rate-limiter";
-import { logWriter } from "../logs/log-writer";
+import type { CachedKey } from "../keys/key-cache";
+import { rateLimitedError, rateLimitHeaders } from "../rate-limit/rate-limiter";
+import { services } from "../services";
 import type { LogEntry } from "../logs/log-entry";
 import type { Actor } from "./actor";
 import { looksLikeSecret, readCredentials, SECRET_AS_KEY_ID_HINT } from "./credentials";
@@ -38,7 +38,7 @@ async function verifyPair(keyId: string, secret: string, now: number): Promise<V
   // A malformed secret or key id never reaches the database; the answer is the same as a wrong secret.
   if (looksLikeSecret(keyId)) throw new ApiError("invalid_credentials", SECRET_AS_KEY_ID_HINT);
   if (!isWellFormedSecret(secret) || !isWellFormedKeyId(keyId)) throw invalidCredentials();
-  const key = await keyCache().get(keyId);
+  const key = await services().keyCache.get(keyId);
   if (!key) throw invalidCredentials();
   const presented = hashSecret(secret);
   let slot: Verified["slot"] | null = null;
@@ -109,7 +109,8 @@ function assertSameOrigin(req: Request): void {
   const origin = req.headers.get("origin");
   if (!origin) return;
   const host =
-    (process.env.KEYWARD_TRUST_PROXY === "1" ? req.headers.get("x-forwarded-host") : null) ?? req.headers.get("host");
+    (services().env.KEYWARD_TRUST_PROXY === "1" ? req.headers.get("x-forwarded-host") : null) ??
+    req.headers.get("host");
   let originHost: string | null = null;
   try {
     originHost = new URL(origin).host;
@@ -128,8 +129,8 @@ const UNAUTHENTICATED = new Set(["missing_credentials", "invalid_credentials"]);
  * so they cannot grow the log or load the server without bound. Valid keys never pay for this.
  */
 async function throttleUnauthenticated(ip: string | null): Promise<ApiError | null> {
-  const limit = Number(process.env.KEYWARD_UNAUTH_LIMIT_PER_MINUTE) || 300;
-  const decision = await rateLimiter().consume(`unauthenticated:${ip ?? "unknown"}`, limit);
+  const limit = services().env.KEYWARD_UNAUTH_LIMIT_PER_MINUTE;
+  const decision = await services().rateLimiter.consume(`unauthenticated:${ip ?? "unknown"}`, limit);
   if (decision.allowed) return null;
   return rateLimitedError(decision, `Too many requests without valid credentials from ${ip ?? "this address"}`);
 }
@@ -163,7 +164,7 @@ export function withApiKey(route: ApiRoute, handler: GuardedHandler, options: Gu
         slot = verified.slot;
         checkKeyState(key, ip, route, now);
         if (key.rateLimitPerMinute) {
-          const decision = await rateLimiter().consume(key.apiKeyId, key.rateLimitPerMinute);
+          const decision = await services().rateLimiter.consume(key.apiKeyId, key.rateLimitPerMinute);
           extraHeaders = rateLimitHeaders(decision);
           if (!decision.allowed) {
             throw rateLimitedError(
@@ -227,7 +228,7 @@ export function withApiKey(route: ApiRoute, handler: GuardedHandler, options: Gu
       };
       try {
         // The response leaves only once its log entry is in the spool: a crash after this loses nothing.
-        await logWriter().enqueue(entry);
+        await services().logWriter.enqueue(entry);
       } catch (err) {
         console.error(`[keyward] could not record request ${requestId}:`, err);
       }

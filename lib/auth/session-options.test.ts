@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, test, vi } from "vitest";
+import { overrideServices } from "@/test/fixtures";
 import { AuthThrottle, authLimits } from "../rate-limit/auth-throttle";
 import { sessionOptions } from "./session-options";
 
@@ -11,11 +12,12 @@ type Authorize = (
 // CredentialsProvider keeps the configured authorize under `options`; next-auth merges it in at runtime.
 const { authorize } = (sessionOptions.providers[0] as unknown as { options: { authorize: Authorize } }).options;
 
-const holder = globalThis as { __keywardAuthThrottle?: unknown };
+let restore: (() => void) | null = null;
 const uniqueEmail = () => `nobody-${randomUUID().slice(0, 8)}@example.test`;
 
 afterEach(() => {
-  holder.__keywardAuthThrottle = undefined;
+  restore?.();
+  restore = null;
   vi.restoreAllMocks();
 });
 
@@ -35,10 +37,8 @@ describe("the credentials provider's authorize", () => {
   });
 
   test("the IP comes from x-keyward-client-ip, not a client-sent x-forwarded-for", async () => {
-    holder.__keywardAuthThrottle = new AuthThrottle({
-      ...authLimits({}),
-      signInPerIp: { points: 2, durationSeconds: 900 },
-    });
+    const throttle = new AuthThrottle({ ...authLimits(), signInPerIp: { points: 2, durationSeconds: 900 } });
+    restore = overrideServices({ authThrottle: () => throttle });
     const from = (ip: string) => ({
       headers: { "x-keyward-client-ip": ip, "x-forwarded-for": `198.51.100.${ip.length}` },
     });
@@ -51,9 +51,8 @@ describe("the credentials provider's authorize", () => {
   });
 
   test("an unexpected failure is logged and reaches the client only as a fixed code", async () => {
-    holder.__keywardAuthThrottle = {
-      beforeSignIn: () => Promise.reject(new Error("store unreachable: redis://secret-host")),
-    };
+    const broken = { beforeSignIn: () => Promise.reject(new Error("store unreachable: redis://secret-host")) };
+    restore = overrideServices({ authThrottle: () => broken as unknown as AuthThrottle });
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     await expect(authorize({ email: uniqueEmail(), password: "x" }, { headers: {} })).rejects.toThrow(
       new Error("SignInUnavailable"),

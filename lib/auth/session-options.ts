@@ -1,6 +1,6 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { loadServerSecrets } from "../config/server-secrets";
+import { services } from "../services";
 import { ApiError } from "../errors";
 import { clientIp } from "../http/client-ip";
 import { signInWithCredentials, type Role } from "./users";
@@ -37,7 +37,7 @@ export const sessionOptions: NextAuthOptions = {
   pages: { signIn: "/sign-in" },
   // A getter: the secret is read (or generated into the data folder) at request time, never at build time.
   get secret() {
-    return loadServerSecrets().sessionSecret;
+    return services().secrets.sessionSecret;
   },
   providers: [
     CredentialsProvider({

@@ -21,7 +21,7 @@ async function makeAccount(): Promise<string> {
 }
 
 /** The production limits (5 per email, 50 per IP per 15 minutes), in a throttle of the test's own. */
-const freshThrottle = () => new AuthThrottle(authLimits({}));
+const freshThrottle = () => new AuthThrottle(authLimits());
 
 describe("signInWithCredentials", () => {
   test("signs in with the right password", async () => {
@@ -73,7 +73,7 @@ describe("signInWithCredentials", () => {
   });
 
   test("one IP guessing at many emails is throttled after its failure limit", async () => {
-    const throttle = new AuthThrottle({ ...authLimits({}), signInPerIp: { points: 3, durationSeconds: 900 } });
+    const throttle = new AuthThrottle({ ...authLimits(), signInPerIp: { points: 3, durationSeconds: 900 } });
     const ip = "203.0.113.4";
     for (let i = 0; i < 3; i++) {
       expect(
@@ -88,7 +88,7 @@ describe("signInWithCredentials", () => {
   });
 
   test("malformed input answers null and counts against the IP", async () => {
-    const throttle = new AuthThrottle({ ...authLimits({}), signInPerIp: { points: 2, durationSeconds: 900 } });
+    const throttle = new AuthThrottle({ ...authLimits(), signInPerIp: { points: 2, durationSeconds: 900 } });
     const ip = "203.0.113.6";
     expect(await signInWithCredentials({}, { ip, throttle })).toBeNull();
     expect(await signInWithCredentials({ email: 42, password: [] }, { ip, throttle })).toBeNull();
@@ -125,7 +125,7 @@ describe("signUp", () => {
   });
 
   test("attempts per IP are limited; typos do not count", async () => {
-    const throttle = new AuthThrottle({ ...authLimits({}), signUpPerIp: { points: 2, durationSeconds: 3600 } });
+    const throttle = new AuthThrottle({ ...authLimits(), signUpPerIp: { points: 2, durationSeconds: 3600 } });
     const ip = "203.0.113.22";
     for (let i = 0; i < 5; i++) {
       expect((await rejectionOf(signUp({ email: "not-an-email", password: PASSWORD }, { ip, throttle }))).code).toBe(
@@ -144,7 +144,7 @@ describe("signUp", () => {
   });
 
   test("a throttled sign-up comes back from runAction in the project's error shape", async () => {
-    const throttle = new AuthThrottle({ ...authLimits({}), signUpPerIp: { points: 1, durationSeconds: 3600 } });
+    const throttle = new AuthThrottle({ ...authLimits(), signUpPerIp: { points: 1, durationSeconds: 3600 } });
     const ip = "203.0.113.24";
     await signUp({ email: uniqueEmail("first"), password: PASSWORD }, { ip, throttle });
     const result = await runAction(() =>

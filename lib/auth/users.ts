@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { db } from "../db";
 import { ApiError, parseOrThrow } from "../errors";
-import { authThrottle, retryAfterPhrase, type AuthThrottle, type Verdict } from "../rate-limit/auth-throttle";
+import { services } from "../services";
+import { retryAfterPhrase, type AuthThrottle, type Verdict } from "../rate-limit/auth-throttle";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./password";
 
 export const ROLES = ["user", "support"] as const;
@@ -35,7 +36,7 @@ export type AuthContext = { ip: string | null; throttle?: AuthThrottle };
 
 export async function signUp(
   input: unknown,
-  { ip, throttle = authThrottle(), role = "user" }: AuthContext & { role?: Role },
+  { ip, throttle = services().authThrottle, role = "user" }: AuthContext & { role?: Role },
 ): Promise<SessionUser> {
   const { email, password, name } = parseOrThrow(signUpInput, input);
   throwIfThrottled(await throttle.beforeSignUp(ip), "Too many sign-up attempts from your network.");
@@ -57,7 +58,7 @@ export async function signUp(
  */
 export async function signInWithCredentials(
   input: unknown,
-  { ip, throttle = authThrottle() }: AuthContext,
+  { ip, throttle = services().authThrottle }: AuthContext,
 ): Promise<SessionUser | null> {
   const parsed = signInInput.safeParse(input);
   const email = parsed.success && parsed.data.email ? parsed.data.email : null;

@@ -1,55 +1,35 @@
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { dataDir } from "./database-url";
+import type { Env } from "./env";
 
-type ServerSecrets = { sessionSecret: string; secretPepper: string };
+export type ServerSecrets = { sessionSecret: string; secretPepper: string };
 
 const FILE_NAME = "server-secrets.json";
+
+const randomSecret = () => randomBytes(32).toString("base64url");
 
 /**
  * The session-signing secret and the pepper for API secret hashes. Environment variables win
  * (NEXTAUTH_SECRET, KEYWARD_SECRET_PEPPER); otherwise they are generated on first start and kept in the data
  * folder (mode 0600), so a newcomer has nothing to configure and a restart keeps every key valid.
  */
-export function loadServerSecrets(): ServerSecrets {
-  if (process.env.NEXT_PHASE === "phase-production-build") {
+export function loadServerSecrets(env: Env): ServerSecrets {
+  if (env.isBuildPhase) {
     // A build must never write or bake in real secrets (a container image would carry them): throwaway ones.
-    return {
-      sessionSecret: randomBytes(32).toString("base64url"),
-      secretPepper: randomBytes(32).toString("base64url"),
-    };
+    return { sessionSecret: randomSecret(), secretPepper: randomSecret() };
   }
-  const cached = (globalThis as { __keywardSecrets?: ServerSecrets }).__keywardSecrets;
-  if (cached) return cached;
-  const fromEnv = {
-    sessionSecret: process.env.NEXTAUTH_SECRET,
-    secretPepper: process.env.KEYWARD_SECRET_PEPPER,
+  if (env.NEXTAUTH_SECRET && env.KEYWARD_SECRET_PEPPER) {
+    return { sessionSecret: env.NEXTAUTH_SECRET, secretPepper: env.KEYWARD_SECRET_PEPPER };
+  }
+  const stored = readOrCreateFile(path.join(env.dataDir, FILE_NAME));
+  return {
+    sessionSecret: env.NEXTAUTH_SECRET ?? stored.sessionSecret,
+    secretPepper: env.KEYWARD_SECRET_PEPPER ?? stored.secretPepper,
   };
-  for (const [name, value] of [
-    ["NEXTAUTH_SECRET", fromEnv.sessionSecret],
-    ["KEYWARD_SECRET_PEPPER", fromEnv.secretPepper],
-  ] as const) {
-    if (value !== undefined && value.length < 32) {
-      throw new Error(`${name} must be at least 32 characters of random data (e.g. openssl rand -base64 32).`);
-    }
-  }
-  let secrets: ServerSecrets;
-  if (fromEnv.sessionSecret && fromEnv.secretPepper) {
-    secrets = { sessionSecret: fromEnv.sessionSecret, secretPepper: fromEnv.secretPepper };
-  } else {
-    const stored = readOrCreateFile();
-    secrets = {
-      sessionSecret: fromEnv.sessionSecret ?? stored.sessionSecret,
-      secretPepper: fromEnv.secretPepper ?? stored.secretPepper,
-    };
-  }
-  (globalThis as { __keywardSecrets?: ServerSecrets }).__keywardSecrets = secrets;
-  return secrets;
 }
 
-function readOrCreateFile(): ServerSecrets {
-  const file = path.join(dataDir(), FILE_NAME);
+function readOrCreateFile(file: string): ServerSecrets {
   try {
     const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<ServerSecrets>;
     // Only this process's user may read the secrets, whatever a copy or restore did to the mode.
@@ -58,10 +38,7 @@ function readOrCreateFile(): ServerSecrets {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
   }
-  const created: ServerSecrets = {
-    sessionSecret: randomBytes(32).toString("base64url"),
-    secretPepper: randomBytes(32).toString("base64url"),
-  };
+  const created: ServerSecrets = { sessionSecret: randomSecret(), secretPepper: randomSecret() };
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   // Write a private temp file, then link it into place: the file appears complete or not at all, and if
   // another process created it first, its secrets win.

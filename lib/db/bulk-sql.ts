@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { databaseProvider, resolveDatabaseUrl, sqliteFilePath } from "../config/database-url";
+import { sqliteFilePath } from "../config/env";
 
 /**
  * A lean SQL path for the request log's hot writes. Through the ORM a log row cost ~50 µs of CPU (argument
@@ -73,18 +73,9 @@ class SqliteBulkSql implements BulkSql {
   }
 }
 
-const holder = globalThis as { __keywardBulkSql?: BulkSql };
-
-export function bulkSql(): BulkSql {
-  if (!holder.__keywardBulkSql) {
-    const url = resolveDatabaseUrl();
-    if (databaseProvider(url) !== "sqlite") throw new Error("The bulk SQL path supports SQLite only so far.");
-    holder.__keywardBulkSql = new SqliteBulkSql(sqliteFilePath(url)!);
-  }
-  return holder.__keywardBulkSql;
-}
-
-export function closeBulkSql(): void {
-  holder.__keywardBulkSql?.close();
-  holder.__keywardBulkSql = undefined;
+/** The bulk path for the configured database. */
+export function openBulkSql(databaseUrl: string): BulkSql {
+  const file = sqliteFilePath(databaseUrl);
+  if (!file) throw new Error("The bulk SQL path supports SQLite only so far.");
+  return new SqliteBulkSql(file);
 }

@@ -1,38 +1,10 @@
-import fs from "node:fs";
-import path from "node:path";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaClient } from "./generated/sqlite/client";
-import { databaseProvider, resolveDatabaseUrl, sqliteFilePath } from "../config/database-url";
+import { services } from "../services";
+import type { Db } from "./create-prisma-client";
 
-export type Db = PrismaClient;
+export type { Db } from "./create-prisma-client";
 export type { Prisma } from "./generated/sqlite/client";
 
-/**
- * The one database module: owns the Prisma client and the choice of driver adapter. One client per process
- * (kept on globalThis so dev-server reloads and Next's separate route bundles share it).
- */
-function createClient(): PrismaClient {
-  const url = resolveDatabaseUrl();
-  const provider = databaseProvider(url);
-  if (provider !== "sqlite") {
-    // The PostgreSQL schema, migrations and client arrive with the scale-out work; fail loudly, not strangely.
-    throw new Error("PostgreSQL is not wired in yet: set DATABASE_URL to a file: URL (SQLite).");
-  }
-  const file = sqliteFilePath(url)!;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 10_000 }) });
-}
-
-const holder = globalThis as { __keywardDb?: PrismaClient };
-
-export function db(): PrismaClient {
-  holder.__keywardDb ??= createClient();
-  return holder.__keywardDb;
-}
-
-/** Close the client (tests and scripts); the next db() call opens a new one. */
-export async function closeDb(): Promise<void> {
-  const client = holder.__keywardDb;
-  holder.__keywardDb = undefined;
-  await client?.$disconnect();
+/** The process's Prisma client, owned by the composition root (lib/services.ts). */
+export function db(): Db {
+  return services().db;
 }

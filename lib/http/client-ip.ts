@@ -1,3 +1,6 @@
+import type { Env } from "../config/env";
+import { services } from "../services";
+
 /**
  * The caller's IP, as the Keyward server saw the socket. scripts/server.ts sets x-keyward-client-ip from the
  * socket and drops any copy a client sent, so it cannot be spoofed.
@@ -9,9 +12,11 @@
  */
 export const CLIENT_IP_HEADER = "x-keyward-client-ip";
 
-export function clientIp(headers: Headers, env: Record<string, string | undefined> = process.env): string | null {
-  if (env.KEYWARD_TRUST_PROXY === "1") {
-    const hops = Math.max(1, Number(env.KEYWARD_TRUSTED_PROXY_HOPS) || 1);
+export type ProxySettings = Pick<Env, "KEYWARD_TRUST_PROXY" | "KEYWARD_TRUSTED_PROXY_HOPS">;
+
+export function clientIp(headers: Headers, proxy: ProxySettings = services().env): string | null {
+  if (proxy.KEYWARD_TRUST_PROXY === "1") {
+    const hops = proxy.KEYWARD_TRUSTED_PROXY_HOPS;
     const chain = (headers.get("x-forwarded-for") ?? "")
       .split(",")
       .map((s) => s.trim())

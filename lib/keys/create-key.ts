@@ -8,7 +8,7 @@ import { createKeyInput } from "./key-input";
 import { recordAudit } from "./audit";
 import { assertNoEscalation, assertWithinActorLimits } from "./key-access";
 import { keyViewInclude, toKeyView, type KeyView } from "./key-view";
-import { invalidateKey } from "./key-cache";
+import { invalidateKey } from "./invalidate-key";
 
 /** Create a key pair. The secret is in the result exactly once; only its HMAC is stored. */
 export async function createKey(actor: Actor, input: unknown): Promise<{ key: KeyView; secret: string }> {

@@ -1,6 +1,6 @@
 import { db } from "../db";
 import { recordAudit } from "./audit";
-import { invalidateKey } from "./key-cache";
+import { invalidateKey } from "./invalidate-key";
 
 /**
  * Mark keys past their expiry as expired and record it. The guard refuses an expired key by its expiresAt

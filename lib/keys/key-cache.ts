@@ -1,5 +1,5 @@
 import { LRUCache } from "lru-cache";
-import { db } from "../db";
+import type { Db } from "../db/create-prisma-client";
 import { compileAllowlist } from "../auth/ip-allowlist";
 import { normaliseScopes, type Scope } from "../scopes";
 import type { KeyEnvironment } from "./key-format";
@@ -26,14 +26,16 @@ export type CachedKey = {
 type Entry = { key: CachedKey | null };
 
 /**
- * In-process key cache. Every change to a key goes through invalidateKey(), which drops the entry here and
- * tells the other instances (through the bus; in-process only until the Redis bus lands). The TTL is a
- * backstop for changes made outside any running instance (a script), not the mechanism.
+ * In-process key cache. Every change to a key is announced on the key-change bus (lib/keys/invalidate-key.ts),
+ * which drops the entry here and in every other instance. The TTL is a backstop for changes made outside any
+ * running instance (a script), not the mechanism.
  */
-class KeyCache {
+export class KeyCache {
   private readonly entries = new LRUCache<string, Entry>({ max: 50_000, ttl: 5 * 60_000 });
   private readonly loading = new Map<string, Promise<CachedKey | null>>();
   private generation = 0;
+
+  constructor(private readonly load: (keyId: string) => Promise<CachedKey | null>) {}
 
   async get(keyId: string): Promise<CachedKey | null> {
     const hit = this.entries.get(keyId);
@@ -41,7 +43,7 @@ class KeyCache {
     const inFlight = this.loading.get(keyId);
     if (inFlight) return inFlight;
     const generation = this.generation;
-    const load = loadKey(keyId)
+    const load = this.load(keyId)
       .then((key) => {
         // An invalidation that raced with this load wins: do not cache what may already be stale.
         if (generation === this.generation) {
@@ -62,8 +64,9 @@ class KeyCache {
   }
 }
 
-async function loadKey(keyId: string, now = Date.now()): Promise<CachedKey | null> {
-  const row = await db().apiKey.findUnique({
+/** Read one key as the guard needs it (the cache's loader). */
+export async function loadCachedKey(db: Db, keyId: string, now = Date.now()): Promise<CachedKey | null> {
+  const row = await db.apiKey.findUnique({
     where: { keyId },
     include: { secrets: { select: { secretHash: true, retiresAt: true } } },
   });
@@ -87,26 +90,4 @@ async function loadKey(keyId: string, now = Date.now()): Promise<CachedKey | nul
       .filter((s) => s.retiresAt === null || s.retiresAt.getTime() > now)
       .map((s) => ({ hash: s.secretHash, retiresAtMs: s.retiresAt ? s.retiresAt.getTime() : null })),
   };
-}
-
-type Listener = (keyId: string) => void;
-
-const holder = globalThis as { __keywardKeyCache?: KeyCache; __keywardKeyListeners?: Set<Listener> };
-
-export function keyCache(): KeyCache {
-  holder.__keywardKeyCache ??= new KeyCache();
-  return holder.__keywardKeyCache;
-}
-
-/** Subscribe to invalidations (e.g. a cross-instance bus publishes them). */
-export function onKeyInvalidated(listener: Listener): () => void {
-  holder.__keywardKeyListeners ??= new Set();
-  holder.__keywardKeyListeners.add(listener);
-  return () => holder.__keywardKeyListeners?.delete(listener);
-}
-
-/** Call after every committed change to a key: the next request sees the change. */
-export function invalidateKey(keyId: string): void {
-  keyCache().invalidate(keyId);
-  for (const listener of holder.__keywardKeyListeners ?? []) listener(keyId);
 }

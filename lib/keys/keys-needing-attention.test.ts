@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { keyLogIdentity, logEntry, makeKey, makeUser, type UserActor } from "@/test/fixtures";
 import { db } from "../db";
 import type { Scope } from "../scopes";
-import { storeLogBatch } from "../logs/log-store";
+import { services } from "../services";
 import { keysNeedingAttention, type AttentionItem } from "./keys-needing-attention";
 
 const D = 86_400_000;
@@ -84,7 +84,7 @@ describe("keysNeedingAttention: revoked_still_used", () => {
       refused(once, T - D, "invalid_secret"), // another refusal: not a try of a revoked key
       refused(long, T - 8 * D),
     ];
-    await storeLogBatch(entries);
+    await services().logStore.storeBatch(entries);
     const tries = (k: typeof often) =>
       entries.filter((e) => e.keyId === k.keyId && e.errorCode === "key_revoked" && e.timestamp >= T - 7 * D);
     const last = (k: typeof often) => new Date(Math.max(...tries(k).map((e) => e.timestamp))).toISOString();
@@ -144,7 +144,7 @@ describe("keysNeedingAttention: unused_scopes", () => {
     await key(u, "e never used", { createdAt: T - 8 * D, scopes: ["offers:read"] });
     const used = (k: typeof partly, scopeUsed: Scope, status = 200) =>
       logEntry({ ...k, status, scopeUsed, timestamp: T - D });
-    await storeLogBatch([
+    await services().logStore.storeBatch([
       used(partly, "inventory:read"),
       used(partly, "offers:read", 403), // refused: not a use of the scope
       used(fully, "inventory:read"),
@@ -168,7 +168,7 @@ describe("keysNeedingAttention: owner isolation", () => {
     const revoked = await key(u, "revoked", { status: "revoked" });
     const unused = await key(u, "unused", { createdAt: T - 40 * D });
     const scoped = await key(u, "scoped", { createdAt: T - 10 * D, scopes: ["offers:read"] });
-    await storeLogBatch([
+    await services().logStore.storeBatch([
       logEntry({ ...revoked, status: 401, errorCode: "key_revoked", timestamp: T - D }),
       logEntry({ ...scoped, status: 200, timestamp: T - D }),
     ]);

@@ -8,8 +8,8 @@ import { rotateKey } from "./rotate-key";
 import { revokeKey } from "./revoke-key";
 import { expireDueKeys } from "./expire-keys";
 import { getKeyAuditOrThrow, getKeyOrThrow } from "./get-key-or-throw";
-import { invalidateKey } from "./key-cache";
-import { logWriter } from "../logs/log-writer";
+import { invalidateKey } from "./invalidate-key";
+import { services } from "../services";
 
 /** One request through the real guard (GET /api/v1/inventory needs inventory:read). */
 const probe = (keyId: string, secret: string) =>
@@ -166,7 +166,7 @@ describe("rotate", () => {
     expect((await probe(made.key.keyId, rotated.secret)).status).toBe(200);
 
     // The log tells which slot each request used, so the partner can see who still sends the old secret.
-    await logWriter().flush();
+    await services().logWriter.flush();
     const slots = await db().requestLog.findMany({
       where: { keyId: made.key.keyId },
       orderBy: { timestamp: "asc" },

@@ -5,7 +5,7 @@ import { revokeKeyInput } from "./key-input";
 import { recordAudit } from "./audit";
 import { findVisibleKeyOrThrow } from "./key-access";
 import { keyViewInclude, toKeyView, type KeyView } from "./key-view";
-import { invalidateKey } from "./key-cache";
+import { invalidateKey } from "./invalidate-key";
 
 /** Revoke a key for good: the next request with it is refused. Support staff may revoke any key. */
 export async function revokeKey(actor: Actor, keyId: string, input: unknown): Promise<KeyView> {

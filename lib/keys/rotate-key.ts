@@ -14,7 +14,7 @@ import {
   scopesOf,
 } from "./key-access";
 import { keyStatus, keyViewInclude, toKeyView, type KeyView } from "./key-view";
-import { invalidateKey } from "./key-cache";
+import { invalidateKey } from "./invalidate-key";
 
 /**
  * Issue a new secret for the same key id. The old secret keeps working for graceSeconds (0 = refused at

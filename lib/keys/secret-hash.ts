@@ -1,5 +1,5 @@
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from "node:crypto";
-import { loadServerSecrets } from "../config/server-secrets";
+import { services } from "../services";
 
 // The pepper as a KeyObject, made once: importing a string key on every HMAC was a third of its cost.
 const keyObjects = new Map<string, KeyObject>();
@@ -16,7 +16,7 @@ function pepperKey(pepper: string): KeyObject {
  * Secrets carry 256 bits of entropy, so a keyed fast hash is right (a slow KDF would only add latency):
  * HMAC-SHA-256 with a server-side pepper, so a stolen database alone cannot confirm a guessed secret.
  */
-export function hashSecret(secret: string, pepper = loadServerSecrets().secretPepper): string {
+export function hashSecret(secret: string, pepper = services().secrets.secretPepper): string {
   return createHmac("sha256", pepperKey(pepper)).update(secret, "utf8").digest("hex");
 }
 

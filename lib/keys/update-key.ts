@@ -13,7 +13,7 @@ import {
   scopesOf,
 } from "./key-access";
 import { keyStatus, keyViewInclude, parseJsonArray, toKeyView, type KeyView } from "./key-view";
-import { invalidateKey } from "./key-cache";
+import { invalidateKey } from "./invalidate-key";
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 

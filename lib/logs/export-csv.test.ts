@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "csv-parse/sync";
 import { makeUser, type UserActor } from "@/test/fixtures";
-import { storeLogBatch } from "./log-store";
+import { services } from "../services";
 import type { LogEntry } from "./log-entry";
 import { exportLogsCsv, CSV_COLUMNS } from "./export-csv";
 import { queryLogs } from "./query-logs";
@@ -65,7 +65,7 @@ beforeAll(async () => {
       scopeUsed: null,
     });
   }
-  await storeLogBatch(entries);
+  await services().logStore.storeBatch(entries);
 });
 
 describe("CSV export", () => {

@@ -1,5 +1,5 @@
 import { stringify } from "csv-stringify/sync";
-import { bulkSql } from "../db/bulk-sql";
+import { services } from "../services";
 import { parseOrThrow } from "../errors";
 import type { Actor } from "../auth/actor";
 import { logFilterInput } from "./log-query-input";
@@ -53,7 +53,7 @@ export async function exportLogsCsv(
   const { sql, params } = sqlLogWhere(await resolveLogFilter(actor, f, opts.now));
   const maxRows = opts.maxRows ?? 1_000_000;
   const encoder = new TextEncoder();
-  const reader = bulkSql().openReader();
+  const reader = services().bulkSql.openReader();
   const rows = reader.iterate<CsvRow>(
     `SELECT ${CSV_COLUMNS.map((c) => `"${c}"`).join(", ")} FROM "RequestLog" WHERE ${sql} ORDER BY "timestamp" DESC, "id" DESC LIMIT ?`,
     [...params, maxRows],

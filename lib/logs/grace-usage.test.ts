@@ -3,7 +3,7 @@ import { keyLogIdentity, logEntry, makeKey, makeUser, rejectionOf, type UserActo
 import { db } from "../db";
 import { rotateKey } from "../keys/rotate-key";
 import type { LogEntry } from "./log-entry";
-import { storeLogBatch } from "./log-store";
+import { services } from "../services";
 import { graceUsage, type GraceUsage } from "./grace-usage";
 
 let alice: UserActor;
@@ -19,7 +19,7 @@ const request = (k: Identity, timestamp: number, ip: string | null, secretSlot: 
 
 async function log(entries: LogEntry[]) {
   logged.push(...entries);
-  expect(await storeLogBatch(entries)).toBe(entries.length);
+  expect(await services().logStore.storeBatch(entries)).toBe(entries.length);
 }
 
 /** The last rotation's time, as the audit trail recorded it (rotateKey reads the real clock). */

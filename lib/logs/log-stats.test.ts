@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it, test } from "vitest";
 import { keyLogIdentity, logEntry, makeKey, makeUser, type UserActor } from "@/test/fixtures";
 import type { Actor } from "../auth/actor";
 import { statusClass, type LogEntry } from "./log-entry";
-import { storeLogBatch } from "./log-store";
+import { services } from "../services";
 import { BOUNDS_MS, bucketIndex } from "./latency-histogram";
 import { logStats, type LogStats } from "./log-stats";
 
@@ -75,7 +75,7 @@ beforeAll(async () => {
   add(2, a1, { ...inventory, status: 200, latencyMs: 3, timestamp: T }); // `to` is exclusive
   add(1, a1, { ...inventory, status: 200, latencyMs: 3, timestamp: T - 2 * D });
   add(1, b1, { ...inventory, status: 500, latencyMs: 3, timestamp: T - 40 * D });
-  expect(await storeLogBatch(rows)).toBe(rows.length);
+  expect(await services().logStore.storeBatch(rows)).toBe(rows.length);
 });
 
 // ---- The expected answer, computed from the inserted entries alone. ----

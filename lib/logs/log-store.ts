@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { bulkSql, sqliteDate, type BulkQuery } from "../db/bulk-sql";
+import { sqliteDate, type BulkQuery, type BulkSql } from "../db/bulk-sql";
 import { ROLLUP_RESOLUTIONS, statusClass, type LogEntry, type RollupResolution } from "./log-entry";
 import { bucketIndex, BUCKET_COUNT } from "./latency-histogram";
 
@@ -179,9 +179,9 @@ function touchKeys(q: BulkQuery, entries: readonly LogEntry[]): void {
  * Rows whose request id is already stored are skipped and left out of the rollups, so replaying a spool
  * (after a crash between commit and spool cleanup) never double counts. Returns the rows written.
  */
-export async function storeLogBatch(entries: readonly LogEntry[]): Promise<number> {
+export async function storeLogBatch(bulk: BulkSql, entries: readonly LogEntry[]): Promise<number> {
   if (entries.length === 0) return 0;
-  return bulkSql().transaction((q) => {
+  return bulk.transaction((q) => {
     const fresh = entries.filter((e) => q.run(INSERT_LOG, logParams(e)) === 1);
     writeRollups(q, fresh);
     touchKeys(q, fresh);

@@ -7,7 +7,7 @@ import { db } from "../db";
 import type { LogEntry } from "./log-entry";
 import { LogWriter } from "./log-writer";
 import { LogSpool } from "./log-spool";
-import { storeLogBatch } from "./log-store";
+import { services } from "../services";
 
 const dirs: string[] = [];
 function spoolDir() {
@@ -43,6 +43,8 @@ function entry(overrides: Partial<LogEntry> = {}): LogEntry {
     ...overrides,
   };
 }
+
+const storeBatch = (entries: readonly LogEntry[]) => services().logStore.storeBatch(entries);
 
 const stored = (entries: LogEntry[]) =>
   db().requestLog.count({ where: { requestId: { in: entries.map((e) => e.requestId) } } });
@@ -83,7 +85,7 @@ describe("LogWriter", () => {
     let failures = 1;
     const store = vi.fn(async (entries: readonly LogEntry[]) => {
       if (failures-- > 0) throw new Error("database is locked");
-      return storeLogBatch(entries);
+      return services().logStore.storeBatch(entries);
     });
     const writer = new LogWriter({ spoolDir: spoolDir(), store });
     const route = "/test/retry";
@@ -111,7 +113,7 @@ describe("LogWriter", () => {
     const writer = new LogWriter({
       spoolDir: spoolDir(),
       store: async (entries) => {
-        const n = await storeLogBatch(entries);
+        const n = await services().logStore.storeBatch(entries);
         if (first) {
           first = false;
           throw new Error("connection reset after commit");
@@ -132,7 +134,7 @@ describe("LogWriter", () => {
 
   it("spools each entry before the flush and removes the segment once stored", async () => {
     const dir = spoolDir();
-    const writer = new LogWriter({ spoolDir: dir });
+    const writer = new LogWriter({ spoolDir: dir, store: storeBatch });
     const e = entry();
     // Written by the end of this event-loop turn; the promise settles once it is on disk.
     await writer.enqueue(e);
@@ -146,7 +148,7 @@ describe("LogWriter", () => {
   });
 
   it("close() flushes what is buffered", async () => {
-    const writer = new LogWriter({ spoolDir: spoolDir(), flushIntervalMs: 60_000 });
+    const writer = new LogWriter({ spoolDir: spoolDir(), store: storeBatch, flushIntervalMs: 60_000 });
     writer.start();
     const batch = [entry(), entry()];
     for (const e of batch) writer.enqueue(e);
@@ -157,7 +159,7 @@ describe("LogWriter", () => {
 
   it("entries enqueued in one event-loop turn share one write, and each promise waits for it", async () => {
     const dir = spoolDir();
-    const writer = new LogWriter({ spoolDir: dir });
+    const writer = new LogWriter({ spoolDir: dir, store: storeBatch });
     const batch = Array.from({ length: 50 }, () => entry());
     const spooled = batch.map((e) => writer.enqueue(e));
     expect(fs.readdirSync(dir)).toEqual([]); // nothing written yet: the group commit runs at the end of the turn
@@ -171,7 +173,7 @@ describe("LogWriter", () => {
   it("a failing spool is counted, not thrown: the entry still reaches the database", async () => {
     vi.spyOn(console, "error").mockImplementation(() => undefined);
     const dir = spoolDir();
-    const writer = new LogWriter({ spoolDir: dir });
+    const writer = new LogWriter({ spoolDir: dir, store: storeBatch });
     fs.rmSync(dir, { recursive: true, force: true });
     fs.writeFileSync(dir, "not a folder"); // opening a segment inside it fails (ENOTDIR)
     const e = entry();
@@ -198,7 +200,7 @@ describe("replayOrphans", () => {
     const route = "/test/replay";
     const entries = [entry({ route }), entry({ route }), entry({ route })];
     writeSegment(dir, `seg-${DEAD_PID}-1700000000000-000000.jsonl`, entries, true);
-    const writer = new LogWriter({ spoolDir: dir });
+    const writer = new LogWriter({ spoolDir: dir, store: storeBatch });
 
     expect(await writer.replayOrphans()).toBe(3);
     expect(fs.readdirSync(dir)).toEqual([]);
@@ -218,9 +220,9 @@ describe("replayOrphans", () => {
     const dir = spoolDir();
     const route = "/test/replay-partial";
     const entries = [entry({ route }), entry({ route }), entry({ route }), entry({ route })];
-    await storeLogBatch(entries.slice(0, 2));
+    await services().logStore.storeBatch(entries.slice(0, 2));
     writeSegment(dir, `seg-${DEAD_PID}-1700000000001-000000.jsonl`, [...entries, entries[3]!]);
-    const writer = new LogWriter({ spoolDir: dir });
+    const writer = new LogWriter({ spoolDir: dir, store: storeBatch });
     expect(await writer.replayOrphans()).toBe(2);
     expect(await stored(entries)).toBe(4);
     expect(await rolledUp(route)).toBe(4);
@@ -233,7 +235,7 @@ describe("replayOrphans", () => {
     const parent = `seg-${process.ppid}-1700000000003-000000.jsonl`;
     writeSegment(dir, mine, [entry()]);
     writeSegment(dir, parent, [entry()]);
-    const writer = new LogWriter({ spoolDir: dir });
+    const writer = new LogWriter({ spoolDir: dir, store: storeBatch });
     expect(await writer.replayOrphans()).toBe(0);
     expect(fs.readdirSync(dir).sort()).toEqual([mine, parent].sort());
     await writer.close();

@@ -1,17 +1,14 @@
-import path from "node:path";
-import { dataDir } from "../config/database-url";
 import type { LogEntry } from "./log-entry";
 import { LogSpool } from "./log-spool";
-import { storeLogBatch } from "./log-store";
 
 type Batch = { entries: LogEntry[]; segment: string | null };
 
 export type LogWriterOptions = {
-  spoolDir?: string;
+  spoolDir: string;
+  /** Writes a batch and returns how many were new (entries already stored are skipped). */
+  store: (entries: readonly LogEntry[]) => Promise<number>;
   flushIntervalMs?: number;
   maxBatch?: number;
-  /** Writes a batch and returns how many were new (entries already stored are skipped). */
-  store?: (entries: readonly LogEntry[]) => Promise<number>;
 };
 
 /**
@@ -28,15 +25,15 @@ export class LogWriter {
   private readonly spool: LogSpool;
   private readonly flushIntervalMs: number;
   private readonly maxBatch: number;
-  private readonly store: NonNullable<LogWriterOptions["store"]>;
+  private readonly store: LogWriterOptions["store"];
   /** Counters for health checks and benchmarks. */
   readonly stats = { enqueued: 0, written: 0, failedFlushes: 0, spoolErrors: 0, replayed: 0 };
 
-  constructor(opts: LogWriterOptions = {}) {
-    this.spool = new LogSpool(opts.spoolDir ?? path.join(dataDir(), "log-spool"));
+  constructor(opts: LogWriterOptions) {
+    this.spool = new LogSpool(opts.spoolDir);
     this.flushIntervalMs = opts.flushIntervalMs ?? 250;
     this.maxBatch = opts.maxBatch ?? 2000;
-    this.store = opts.store ?? storeLogBatch;
+    this.store = opts.store;
   }
 
   start(): void {
@@ -132,17 +129,4 @@ export class LogWriter {
     }
     this.spool.cut();
   }
-}
-
-const holder = globalThis as { __keywardLogWriter?: LogWriter };
-
-/** The process's log writer (started on first use). */
-export function logWriter(): LogWriter {
-  if (!holder.__keywardLogWriter) {
-    holder.__keywardLogWriter = new LogWriter({
-      flushIntervalMs: Number(process.env.KEYWARD_LOG_FLUSH_MS) || 250,
-    });
-    holder.__keywardLogWriter.start();
-  }
-  return holder.__keywardLogWriter;
 }

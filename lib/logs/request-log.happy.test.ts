@@ -4,7 +4,7 @@ import { GET as inventoryItemRoute } from "@/app/api/v1/inventory/[id]/route";
 import { call, credsOf, makeKey, makeUser } from "@/test/fixtures";
 import { db } from "../db";
 import { generateKeyId, generateSecret } from "../keys/key-format";
-import { logWriter } from "./log-writer";
+import { services } from "../services";
 import { queryLogs } from "./query-logs";
 
 describe("every partner request is logged once, refusals included", () => {
@@ -151,7 +151,7 @@ describe("every partner request is logged once, refusals included", () => {
       expect(res.status).toBe(c.want.status);
       sent.push({ requestId: res.headers.get("x-request-id")!, want: c.want, path: c.init.path.split("?")[0]! });
     }
-    await logWriter().flush();
+    await services().logWriter.flush();
 
     expect(await db().requestLog.count()).toBe(before + cases.length);
     const feedRow = await db().apiKey.findUniqueOrThrow({ where: { keyId: feed.key.keyId } });

@@ -1,33 +1,23 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { logEntry } from "@/test/fixtures";
 import { db } from "../db";
-import { storeLogBatch } from "./log-store";
+import { services } from "../services";
 import { purgeExpiredLogs, retentionDays } from "./retention";
 
 const DAY = 86_400_000;
 // On an hour boundary, so day-multiple cut-offs are also minute and hour rollup boundaries.
 const NOW = new Date("2026-06-01T12:00:00.000Z");
 const T = NOW.getTime();
-const ENV = ["KEYWARD_LOG_RETENTION_DAYS", "KEYWARD_ROLLUP_RETENTION_DAYS"] as const;
-const saved = Object.fromEntries(ENV.map((k) => [k, process.env[k]]));
 
 beforeEach(async () => {
-  for (const k of ENV) delete process.env[k];
   await db().requestLog.deleteMany();
   await db().requestRollup.deleteMany();
-});
-
-afterEach(() => {
-  for (const k of ENV) {
-    if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
 });
 
 /** One request per timestamp (ms before NOW); returns their request ids by age. */
 async function seed(agesMs: number[]) {
   const entries = agesMs.map((age) => logEntry({ timestamp: T - age }));
-  expect(await storeLogBatch(entries)).toBe(entries.length);
+  expect(await services().logStore.storeBatch(entries)).toBe(entries.length);
   return new Map(agesMs.map((age, i) => [age, entries[i]!.requestId]));
 }
 
@@ -82,14 +72,11 @@ describe("purgeExpiredLogs", () => {
     expect((await rawIds()).size).toBe(1);
   });
 
-  it("honours KEYWARD_LOG_RETENTION_DAYS and KEYWARD_ROLLUP_RETENTION_DAYS", async () => {
-    process.env.KEYWARD_LOG_RETENTION_DAYS = "7";
-    process.env.KEYWARD_ROLLUP_RETENTION_DAYS = "60";
-    expect(retentionDays()).toEqual({ raw: 7, rollups: 60 });
+  it("honours other retention periods (KEYWARD_LOG_RETENTION_DAYS, KEYWARD_ROLLUP_RETENTION_DAYS)", async () => {
     const ids = await seed([DAY, 7 * DAY, 7 * DAY + 1, 20 * DAY, 60 * DAY, 60 * DAY + 1]);
     const before = await rollupStarts();
 
-    const result = await purgeExpiredLogs(NOW);
+    const result = await purgeExpiredLogs(NOW, { raw: 7, rollups: 60 });
 
     expect(await rawIds()).toEqual(new Set([ids.get(DAY), ids.get(7 * DAY)]));
     expect(result.raw).toBe(4);
@@ -97,15 +84,6 @@ describe("purgeExpiredLogs", () => {
     expect(expired.length).toBeGreaterThan(0);
     expect(result.rollups).toBe(expired.length);
     expect((await rollupStarts()).every((r) => r.bucketStart >= T - 60 * DAY)).toBe(true);
-  });
-
-  it("ignores an override that is not a number", async () => {
-    process.env.KEYWARD_LOG_RETENTION_DAYS = "a month";
-    process.env.KEYWARD_ROLLUP_RETENTION_DAYS = "";
-    expect(retentionDays()).toEqual({ raw: 30, rollups: 400 });
-    const ids = await seed([29 * DAY, 31 * DAY]);
-    await purgeExpiredLogs(NOW);
-    expect(await rawIds()).toEqual(new Set([ids.get(29 * DAY)]));
   });
 
   it("counts from the `now` it is given, and a second run finds nothing", async () => {

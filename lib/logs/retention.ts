@@ -1,17 +1,18 @@
 import { db } from "../db";
+import { services } from "../services";
 
 const DAY_MS = 86_400_000;
 
 export function retentionDays(): { raw: number; rollups: number } {
-  return {
-    raw: Number(process.env.KEYWARD_LOG_RETENTION_DAYS) || 30,
-    rollups: Number(process.env.KEYWARD_ROLLUP_RETENTION_DAYS) || 400,
-  };
+  const env = services().env;
+  return { raw: env.KEYWARD_LOG_RETENTION_DAYS, rollups: env.KEYWARD_ROLLUP_RETENTION_DAYS };
 }
 
 /** Delete raw log rows older than the raw retention, and rollups older than theirs (kept much longer). */
-export async function purgeExpiredLogs(now = new Date()): Promise<{ raw: number; rollups: number }> {
-  const days = retentionDays();
+export async function purgeExpiredLogs(
+  now = new Date(),
+  days = retentionDays(),
+): Promise<{ raw: number; rollups: number }> {
   const raw = await db().requestLog.deleteMany({
     where: { timestamp: { lt: new Date(now.getTime() - days.raw * DAY_MS) } },
   });

@@ -18,26 +18,13 @@ export type Limit = { points: number; durationSeconds: number };
 
 export type AuthLimits = { signInPerEmail: Limit; signInPerIp: Limit; signUpPerIp: Limit };
 
-const DEFAULT_SIGN_UP_LIMIT_PER_HOUR = 20;
-
-/** The limits in force; the sign-up one can be raised with KEYWARD_SIGNUP_LIMIT_PER_HOUR (e.g. for a workshop). */
-export function authLimits(env: Record<string, string | undefined> = process.env): AuthLimits {
+/** The limits in force; the sign-up one is KEYWARD_SIGNUP_LIMIT_PER_HOUR (e.g. raised for a workshop). */
+export function authLimits(signUpLimitPerHour = 20): AuthLimits {
   return {
     signInPerEmail: { points: 5, durationSeconds: 15 * 60 },
     signInPerIp: { points: 50, durationSeconds: 15 * 60 },
-    signUpPerIp: { points: signUpLimitPerHour(env.KEYWARD_SIGNUP_LIMIT_PER_HOUR), durationSeconds: 3600 },
+    signUpPerIp: { points: signUpLimitPerHour, durationSeconds: 3600 },
   };
-}
-
-function signUpLimitPerHour(raw: string | undefined): number {
-  if (raw === undefined || raw.trim() === "") return DEFAULT_SIGN_UP_LIMIT_PER_HOUR;
-  const n = Number(raw);
-  if (Number.isSafeInteger(n) && n > 0) return n;
-  console.warn(
-    `[keyward] KEYWARD_SIGNUP_LIMIT_PER_HOUR=${JSON.stringify(raw)} is not a positive whole number; ` +
-      `using ${DEFAULT_SIGN_UP_LIMIT_PER_HOUR}`,
-  );
-  return DEFAULT_SIGN_UP_LIMIT_PER_HOUR;
 }
 
 /** An AttemptCounter over any rate-limiter-flexible limiter (fixed windows of `duration` seconds). */
@@ -117,13 +104,6 @@ export class AuthThrottle {
   async beforeSignUp(ip: string | null): Promise<Verdict> {
     return ip ? this.signUps.hit(ip) : { allowed: true };
   }
-}
-
-const holder = globalThis as { __keywardAuthThrottle?: AuthThrottle };
-
-export function authThrottle(): AuthThrottle {
-  holder.__keywardAuthThrottle ??= new AuthThrottle();
-  return holder.__keywardAuthThrottle;
 }
 
 /** "Try again in 3 minutes." for a wait in seconds, rounded up to whole minutes. */

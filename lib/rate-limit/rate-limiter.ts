@@ -39,13 +39,6 @@ function decision(allowed: boolean, limit: number, res: RateLimiterRes): RateLim
   };
 }
 
-const holder = globalThis as { __keywardRateLimiter?: RateLimiter };
-
-export function rateLimiter(): RateLimiter {
-  holder.__keywardRateLimiter ??= new MemoryRateLimiter();
-  return holder.__keywardRateLimiter;
-}
-
 export function rateLimitHeaders(d: RateLimitDecision): Record<string, string> {
   return {
     "RateLimit-Limit": String(d.limit),

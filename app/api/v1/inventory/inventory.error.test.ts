@@ -4,7 +4,7 @@ import { GET as getRoute } from "./[id]/route";
 import { call, credsOf, expectErrorBody, makeKey, makeUser } from "@/test/fixtures";
 import { db } from "@/lib/db";
 import { generateSecret, generateKeyId } from "@/lib/keys/key-format";
-import { invalidateKey } from "@/lib/keys/key-cache";
+import { invalidateKey } from "@/lib/keys/invalidate-key";
 import { revokeKey } from "@/lib/keys/revoke-key";
 
 const PATH = "/api/v1/inventory";

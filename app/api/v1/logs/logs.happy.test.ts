@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { GET as logsRoute } from "./route";
 import { GET as inventoryRoute } from "../inventory/route";
 import { call, credsOf, makeKey, makeUser } from "@/test/fixtures";
-import { logWriter } from "@/lib/logs/log-writer";
+import { services } from "@/lib/services";
 
 describe("GET /api/v1/logs (happy)", () => {
   it("returns only the caller's owner's rows (any of the owner's keys), newest first, without internal ids", async () => {
@@ -25,7 +25,7 @@ describe("GET /api/v1/logs (happy)", () => {
       bobIds.push(
         (await call(inventoryRoute, { path: "/api/v1/inventory", key: bobFeed })).headers.get("x-request-id")!,
       );
-    await logWriter().flush();
+    await services().logWriter.flush();
 
     const res = await call(logsRoute, { path: "/api/v1/logs?limit=100", key: aliceReports });
     expect(res.status).toBe(200);
@@ -60,7 +60,7 @@ describe("GET /api/v1/logs (happy)", () => {
     const bad = (await call(inventoryRoute, { path: "/api/v1/inventory?condition=Z", key: feed })).headers.get(
       "x-request-id",
     );
-    await logWriter().flush();
+    await services().logWriter.flush();
     const only4xx = await call(logsRoute, { path: `/api/v1/logs?status=4xx&keyId=${feed.keyId}`, key: reports });
     expect(only4xx.body!.data.map((r: { requestId: string }) => r.requestId)).toEqual([bad]);
     const only2xx = await call(logsRoute, { path: `/api/v1/logs?status=200&keyId=${feed.keyId}`, key: reports });

@@ -35,7 +35,10 @@ const config = [
         "error",
         {
           patterns: [
-            { group: ["next/*", "next", "react", "react-dom"], message: "lib/ must not import Next.js or React." },
+            {
+              group: ["next/*", "next", "next-auth", "next-auth/*", "react", "react-dom"],
+              message: "lib/ must not import Next.js, next-auth or React.",
+            },
           ],
         },
       ],

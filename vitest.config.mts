@@ -1,10 +1,12 @@
-import path from "node:path";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  resolve: { alias: { "@": path.resolve(__dirname) } },
+  // server-only guards the browser bundle inside Next; tests run the same modules outside it (see tsconfig.json).
+  resolve: {
+    alias: { "@": import.meta.dirname, "server-only": `${import.meta.dirname}/scripts/server-only-shim.ts` },
+  },
   test: {
-    include: ["lib/**/*.test.ts", "app/**/*.test.ts", "test/**/*.test.ts"],
+    include: ["lib/**/*.test.ts", "app/**/*.test.ts", "components/**/*.test.{ts,tsx}", "test/**/*.test.ts"],
     globalSetup: ["test/global-setup.ts"],
     setupFiles: ["test/setup-file.ts"],
     pool: "forks",

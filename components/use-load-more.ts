@@ -1,5 +1,5 @@
 import { useState, useTransition } from "react";
-import type { ActionResult } from "@/app/_server/actions";
+import type { ActionResult } from "@/app/_server/run-action";
 
 type Page = { data: unknown[]; nextCursor: string | null };
 type Row<P extends Page> = P["data"][number];

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Scope } from "./scopes";
+import { KEY_ENVIRONMENTS, KEY_STATUSES } from "./keys/key-vocabulary";
 import { listInventoryQuery, inventoryItemSchema } from "./inventory/inventory-input";
 import { createOfferInput, listOffersQuery, offerSchema } from "./offers/offer-input";
 import { logPageInput, logEntrySchema } from "./logs/log-query-input";
@@ -35,12 +36,12 @@ const keyView = z.object({
   name: z.string(),
   partner: z.string().nullable(),
   description: z.string().nullable(),
-  environment: z.enum(["live", "test"]),
+  environment: z.enum(KEY_ENVIRONMENTS),
   scopes: z.array(z.string()),
   ipAllowlist: z.array(z.string()),
   rateLimitPerMinute: z.number().int().nullable(),
   expiresAt: z.string().nullable(),
-  status: z.enum(["active", "expired", "revoked"]),
+  status: z.enum(KEY_STATUSES),
   createdAt: z.string(),
   lastUsedAt: z.string().nullable(),
   revokedAt: z.string().nullable(),

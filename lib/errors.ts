@@ -1,3 +1,5 @@
+import "server-only";
+import { PrismaClientKnownRequestError } from "@prisma/client/runtime/client";
 import { z } from "zod";
 
 /**
@@ -28,7 +30,7 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
-export const DOCS_BASE = "/docs#errors";
+const DOCS_BASE = "/docs#errors";
 
 export class ApiError extends Error {
   readonly code: ErrorCode;
@@ -50,20 +52,28 @@ export class ApiError extends Error {
   }
 }
 
-export type FieldIssue = { field: string; message: string };
+/** The one shape of field-level problems, carried as `details.issues` (forms show each next to its field). */
+type FieldIssue = { field: string; message: string };
+
+export const issuesDetail = (...issues: FieldIssue[]) => ({ issues });
+
+/** A 400 for one field, e.g. invalidField("query.cursor", "not a cursor this API returned"). */
+export function invalidField(field: string, message: string, summary = `${field}: ${message}`): ApiError {
+  return new ApiError("validation_failed", summary, { details: issuesDetail({ field, message }) });
+}
 
 /** Reduce zod issues to "field: message" lines a person can act on. */
-export function describeZodIssues(error: z.ZodError, root?: string): FieldIssue[] {
+function describeZodIssues(error: z.ZodError, root?: string): FieldIssue[] {
   return error.issues.map((issue) => {
     const pathParts = [root, ...issue.path.map(String)].filter(Boolean);
     return { field: pathParts.join(".") || "(body)", message: issue.message };
   });
 }
 
-export function validationError(error: z.ZodError, root?: string): ApiError {
+function validationError(error: z.ZodError, root?: string): ApiError {
   const issues = describeZodIssues(error, root);
   const message = issues.map((i) => `${i.field}: ${i.message}`).join("; ");
-  return new ApiError("validation_failed", message, { details: { issues } });
+  return new ApiError("validation_failed", message, { details: issuesDetail(...issues) });
 }
 
 /** Parse with a zod schema, throwing the project's validation error (400) on failure. */
@@ -73,7 +83,7 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown, roo
   return result.data;
 }
 
-export type ErrorBody = {
+type ErrorBody = {
   error: {
     code: ErrorCode;
     message: string;
@@ -83,19 +93,11 @@ export type ErrorBody = {
   };
 };
 
-function prismaCode(err: unknown): string | undefined {
-  if (err && typeof err === "object" && "code" in err && typeof (err as { code: unknown }).code === "string") {
-    const code = (err as { code: string }).code;
-    return /^P\d{4}$/.test(code) ? code : undefined;
-  }
-  return undefined;
-}
-
 /** Map anything thrown to an ApiError: ours as is, zod and Prisma errors to their meaning, the rest to 500. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof z.ZodError) return validationError(err);
-  const code = prismaCode(err);
+  const code = err instanceof PrismaClientKnownRequestError ? err.code : undefined;
   if (code === "P2002") return new ApiError("conflict", "A record with these values already exists.", { cause: err });
   if (code === "P2025") return new ApiError("not_found", "The requested resource was not found.", { cause: err });
   return new ApiError(
@@ -107,7 +109,7 @@ export function toApiError(err: unknown): ApiError {
   );
 }
 
-export function errorBody(err: ApiError, requestId: string): ErrorBody {
+function errorBody(err: ApiError, requestId: string): ErrorBody {
   return {
     error: {
       code: err.code,

@@ -1,3 +1,4 @@
+import "server-only";
 import { expireDueKeys } from "./keys/expire-keys";
 import { purgeExpiredLogs } from "./logs/retention";
 import { services } from "./services";

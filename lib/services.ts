@@ -1,3 +1,4 @@
+import "server-only";
 import path from "node:path";
 import { loadEnv, type Env } from "./config/env";
 import { loadServerSecrets, type ServerSecrets } from "./config/server-secrets";

@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireSessionActor } from "@/app/_server/session";
-import { runAction } from "@/app/_server/actions";
+import { runAction } from "@/app/_server/run-action";
 import { keysNeedingAttention } from "@/lib/keys/keys-needing-attention";
-import { RANGE_PRESETS, type RangePreset } from "@/lib/logs/log-query-input";
+import { RANGE_PRESETS, type RangePreset } from "@/lib/logs/log-vocabulary";
 import { logStats } from "@/lib/logs/log-stats";
 import { AttentionList } from "@/components/logs/attention-list";
-import { Card } from "@/components/logs/card";
+import { Card } from "@/components/ui/card";
 import { logsHref } from "@/components/logs/log-params";
 import { RangePresets, RANGE_LABELS } from "@/components/logs/range-presets";
 import { RequestsChart } from "@/components/logs/requests-chart";

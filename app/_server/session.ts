@@ -1,12 +1,12 @@
 import { getServerSession } from "next-auth";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { sessionOptions } from "@/lib/auth/session-options";
+import { sessionOptions } from "@/app/_server/auth-options";
 import { getUserById } from "@/lib/auth/users";
 import { clientIp } from "@/lib/http/client-ip";
 import type { Actor } from "@/lib/auth/actor";
 
-export type UserActor = Extract<Actor, { kind: "user" }>;
+type UserActor = Extract<Actor, { kind: "user" }>;
 
 /** The signed-in dashboard user as an Actor, or null. A deleted user's old session counts as none. */
 export async function sessionActor(): Promise<UserActor | null> {

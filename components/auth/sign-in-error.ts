@@ -1,5 +1,5 @@
-export const WRONG_CREDENTIALS = "Wrong email or password.";
-export const SIGN_IN_UNAVAILABLE = "Could not sign in right now. Try again in a moment.";
+const WRONG_CREDENTIALS = "Wrong email or password.";
+const SIGN_IN_UNAVAILABLE = "Could not sign in right now. Try again in a moment.";
 
 // The throttle's wording (lib/rate-limit/auth-throttle.ts); shown as is. Any other error text stays hidden.
 const THROTTLED = /^Too many attempts\. Try again in \d+ minutes?\.$/;

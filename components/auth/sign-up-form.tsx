@@ -3,7 +3,7 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
-import { signUpAction } from "@/app/(auth)/sign-up/actions";
+import { signUpAction } from "@/app/_server/actions/sign-up";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
 import { Field, Input } from "../ui/field";

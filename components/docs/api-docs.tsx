@@ -1,4 +1,4 @@
-import { StatusBadge } from "../logs/status-badge";
+import { StatusBadge } from "@/components/ui/status-badge";
 import { Badge, type BadgeTone } from "../ui/badge";
 import { FieldTable } from "./field-table";
 import { fieldsOf, typeOf, type JsonSchema } from "./schema";

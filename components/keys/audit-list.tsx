@@ -1,7 +1,8 @@
 "use client";
 
 import type { ReactNode } from "react";
-import type { AuditAction, AuditView } from "@/lib/keys/audit";
+import type { AuditView } from "@/lib/keys/audit";
+import type { AuditAction } from "@/lib/keys/key-vocabulary";
 import { Badge, type BadgeTone } from "../ui/badge";
 import { LocalTime } from "../ui/local-time";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState, useTransition } from "react";
-import { createKeyAction } from "@/app/(dashboard)/keys/actions";
+import { createKeyAction } from "@/app/_server/actions/keys";
 import { Button } from "../ui/button";
 import { Dialog, DialogFooter } from "../ui/dialog";
 import { KeyForm, type KeyFormValues } from "./key-form";

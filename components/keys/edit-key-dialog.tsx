@@ -1,7 +1,7 @@
 "use client";
 
 import { useState, useTransition } from "react";
-import { updateKeyAction } from "@/app/(dashboard)/keys/actions";
+import { updateKeyAction } from "@/app/_server/actions/keys";
 import type { KeyView } from "@/lib/keys/key-view";
 import { normaliseScopes } from "@/lib/scopes";
 import { Button } from "../ui/button";

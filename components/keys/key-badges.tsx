@@ -1,4 +1,4 @@
-import type { KeyStatus } from "@/lib/keys/key-view";
+import type { KeyEnvironment, KeyStatus } from "@/lib/keys/key-vocabulary";
 import { Badge, type BadgeTone } from "../ui/badge";
 
 const STATUS_TONE: Record<KeyStatus, BadgeTone> = { active: "green", expired: "amber", revoked: "red" };
@@ -7,7 +7,7 @@ export function KeyStatusBadge({ status }: { status: KeyStatus }) {
   return <Badge tone={STATUS_TONE[status]}>{status}</Badge>;
 }
 
-export function EnvironmentBadge({ environment }: { environment: "live" | "test" }) {
+export function EnvironmentBadge({ environment }: { environment: KeyEnvironment }) {
   return <Badge tone={environment === "live" ? "indigo" : "amber"}>{environment}</Badge>;
 }
 

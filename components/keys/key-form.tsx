@@ -8,13 +8,14 @@ import { Alert } from "../ui/alert";
 import { cn } from "../ui/cn";
 import { ScopePicker } from "./scope-picker";
 import { fieldError, otherFieldErrors, type FieldErrors } from "./form-errors";
+import { KEY_ENVIRONMENTS, type KeyEnvironment } from "@/lib/keys/key-vocabulary";
 
 /** What the form produces, in the shape lib/keys/key-input.ts parses. */
 export type KeyFormValues = {
   name: string;
   partner: string;
   description: string;
-  environment?: "live" | "test";
+  environment?: KeyEnvironment;
   scopes: Scope[];
   expiresAt: string | null;
   ipAllowlist: string[];
@@ -47,7 +48,7 @@ function fromLocalInputValue(value: string): string | null {
   return Number.isNaN(d.getTime()) ? value : d.toISOString();
 }
 
-export function parseIpList(text: string): string[] {
+function parseIpList(text: string): string[] {
   return text
     .split(/[\s,]+/)
     .map((s) => s.trim())
@@ -140,7 +141,7 @@ export function KeyForm({
         <fieldset>
           <legend className="text-xs font-medium text-slate-700">Environment</legend>
           <div className="mt-1 flex gap-4 text-sm">
-            {(["live", "test"] as const).map((env) => (
+            {KEY_ENVIRONMENTS.map((env) => (
               <label key={env} className="inline-flex items-center gap-1.5">
                 <input type="radio" name="environment" value={env} defaultChecked={env === "live"} />
                 {env === "live" ? "Live" : "Test"}

@@ -2,9 +2,10 @@
 
 import { usePathname } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import type { KeyStatus } from "@/lib/keys/key-vocabulary";
 import { Input } from "../ui/field";
 
-export type KeyFilters = { q: string; status: "" | "active" | "expired" | "revoked" };
+export type KeyFilters = { q: string; status: "" | KeyStatus };
 
 const STATUS_OPTIONS = [
   { value: "", label: "All statuses" },

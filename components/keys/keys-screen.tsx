@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { listKeysAction } from "@/app/(dashboard)/keys/actions";
+import { listKeysAction } from "@/app/_server/actions/keys";
 import type { KeyPage } from "@/lib/keys/list-keys";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useId, useState, useTransition } from "react";
-import { revokeKeyAction } from "@/app/(dashboard)/keys/actions";
+import { revokeKeyAction } from "@/app/_server/actions/keys";
 import type { KeyView } from "@/lib/keys/key-view";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";

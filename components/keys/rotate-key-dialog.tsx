@@ -1,8 +1,8 @@
 "use client";
 
 import { useState, useTransition } from "react";
-import { rotateKeyAction } from "@/app/(dashboard)/keys/actions";
-import { GRACE_PRESETS } from "@/lib/keys/key-input";
+import { rotateKeyAction } from "@/app/_server/actions/keys";
+import { GRACE_PRESETS } from "@/lib/keys/key-vocabulary";
 import type { KeyView } from "@/lib/keys/key-view";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";

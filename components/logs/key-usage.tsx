@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { LogStats } from "@/lib/logs/log-stats";
 import type { LogRow } from "@/lib/logs/query-logs";
-import { Card } from "./card";
+import { Card } from "@/components/ui/card";
 import { formatCount, formatMs, formatPercent } from "./format";
 import { logsHref } from "./log-params";
 import { LogsTable } from "./logs-table";

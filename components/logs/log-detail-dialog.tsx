@@ -8,7 +8,7 @@ import { Dialog } from "../ui/dialog";
 import { LocalTime } from "../ui/local-time";
 import { formatMs } from "./format";
 import { logsHref } from "./log-params";
-import { StatusBadge } from "./status-badge";
+import { StatusBadge } from "@/components/ui/status-badge";
 
 function Item({ label, children }: { label: string; children: ReactNode }) {
   return (

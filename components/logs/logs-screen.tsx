@@ -2,14 +2,14 @@
 
 import { useRouter } from "next/navigation";
 import { useTransition } from "react";
-import { loadMoreLogsAction } from "@/app/(dashboard)/logs/actions";
+import { loadMoreLogsAction } from "@/app/_server/actions/logs";
 import type { LogFilterOptions } from "@/lib/logs/filter-options";
 import type { LogStats } from "@/lib/logs/log-stats";
 import type { LogPage } from "@/lib/logs/query-logs";
 import { Alert } from "../ui/alert";
 import { buttonClasses } from "../ui/button";
 import { useLoadMore } from "../use-load-more";
-import { Card } from "./card";
+import { Card } from "@/components/ui/card";
 import { LatencyChart } from "./latency-chart";
 import { LogsFilters } from "./logs-filters";
 import { LogsTable } from "./logs-table";

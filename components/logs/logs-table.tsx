@@ -7,7 +7,7 @@ import { DataTable, type ColumnDef, type DataTableProps } from "../data-table";
 import { LocalTime } from "../ui/local-time";
 import { formatMs } from "./format";
 import { LogDetailDialog } from "./log-detail-dialog";
-import { StatusBadge } from "./status-badge";
+import { StatusBadge } from "@/components/ui/status-badge";
 
 const mono = "font-mono text-xs whitespace-nowrap text-slate-700";
 const muted = "text-xs whitespace-nowrap text-slate-500";

@@ -28,7 +28,7 @@ export function Label({ htmlFor, children, className }: { htmlFor: string; child
   );
 }
 
-export function FieldError({ id, message }: { id: string; message?: string }) {
+function FieldError({ id, message }: { id: string; message?: string }) {
   if (!message) return null;
   return (
     <p id={id} className="mt-1 text-xs text-red-600">
@@ -37,7 +37,7 @@ export function FieldError({ id, message }: { id: string; message?: string }) {
   );
 }
 
-export function FieldHint({ id, children }: { id: string; children: ReactNode }) {
+function FieldHint({ id, children }: { id: string; children: ReactNode }) {
   return (
     <p id={id} className="mt-1 text-xs text-slate-500">
       {children}

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Role } from "./users";
 import type { Scope } from "../scopes";
 import type { KeyEnvironment } from "../keys/key-format";
@@ -31,7 +32,7 @@ export function actingOwnerId(actor: Actor): string {
   return actor.kind === "key" ? actor.ownerId : actor.userId;
 }
 
-export function actorLabel(actor: Actor): string {
+function actorLabel(actor: Actor): string {
   return actor.kind === "key" ? `key ${actor.keyId}` : actor.email;
 }
 

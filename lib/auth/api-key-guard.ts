@@ -1,3 +1,4 @@
+import "server-only";
 import { performance } from "node:perf_hooks";
 import type { ApiRoute } from "../api-routes";
 import { ApiError, toApiError, toErrorResponse } from "../errors";

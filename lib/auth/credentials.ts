@@ -1,5 +1,6 @@
+import "server-only";
 /** Credentials as presented: X-API-Key + X-API-Secret, or Authorization: Basic base64(keyId:secret). */
-export type PresentedCredentials =
+type PresentedCredentials =
   | { kind: "none" }
   | { kind: "incomplete"; keyId: string | null; message: string }
   | { kind: "pair"; keyId: string; secret: string };

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Actor } from "./actor";
 
 /** Partner routes are key-only; this narrows the guard's actor for them. */

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, test } from "vitest";
-import { runAction } from "@/app/_server/actions";
+import { runAction } from "@/app/_server/run-action";
 import { rejectionOf } from "@/test/fixtures";
 import { db } from "../db";
 import { AuthThrottle, authLimits } from "../rate-limit/auth-throttle";

@@ -1,6 +1,7 @@
+import "server-only";
 import { z } from "zod";
 import { db } from "../db";
-import { ApiError, parseOrThrow } from "../errors";
+import { ApiError, issuesDetail, parseOrThrow } from "../errors";
 import { services } from "../services";
 import { retryAfterPhrase, type AuthThrottle, type Verdict } from "../rate-limit/auth-throttle";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./password";
@@ -8,9 +9,9 @@ import { burnPasswordCheck, hashPassword, verifyPassword } from "./password";
 export const ROLES = ["user", "support"] as const;
 export type Role = (typeof ROLES)[number];
 
-export type SessionUser = { id: string; email: string; name: string | null; role: Role };
+type SessionUser = { id: string; email: string; name: string | null; role: Role };
 
-export const passwordRule = z
+const passwordRule = z
   .string()
   .min(10, "Use at least 10 characters.")
   .max(200, "Use at most 200 characters.")
@@ -23,7 +24,7 @@ export const signUpInput = z.strictObject({
   name: z.string().trim().max(80, "Use at most 80 characters.").optional(),
 });
 
-export const signInInput = z.object({
+const signInInput = z.object({
   email: z.string().trim().toLowerCase().max(320),
   password: z.string().max(200),
 });
@@ -32,7 +33,7 @@ function toSessionUser(user: { id: string; email: string; name: string | null; r
   return { id: user.id, email: user.email, name: user.name, role: user.role === "support" ? "support" : "user" };
 }
 
-export type AuthContext = { ip: string | null; throttle?: AuthThrottle };
+type AuthContext = { ip: string | null; throttle?: AuthThrottle };
 
 export async function signUp(
   input: unknown,
@@ -43,7 +44,7 @@ export async function signUp(
   const existing = await db().user.findUnique({ where: { email }, select: { id: true } });
   if (existing) {
     throw new ApiError("conflict", "An account with this email already exists. Sign in instead.", {
-      details: { issues: [{ field: "email", message: "An account with this email already exists." }] },
+      details: issuesDetail({ field: "email", message: "An account with this email already exists." }),
     });
   }
   const user = await db().user.create({

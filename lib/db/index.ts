@@ -1,3 +1,4 @@
+import "server-only";
 import { services } from "../services";
 import type { Db } from "./create-prisma-client";
 

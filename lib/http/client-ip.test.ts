@@ -20,9 +20,15 @@ describe("clientIp", () => {
     ["10.0.0.1, 203.0.113.9", 1, "203.0.113.9"], // the client forged 10.0.0.1; the proxy appended the real one
     ["203.0.113.9", 1, "203.0.113.9"],
     ["10.0.0.1, 203.0.113.9, 172.16.0.2", 2, "203.0.113.9"], // two proxies: CDN then load balancer
-    ["203.0.113.9", 2, "192.0.2.5"], // fewer hops than configured: fall back to the socket
+    // Fewer entries than hops: the request skipped the outer proxy, and the inner one wrote what it saw.
+    ["203.0.113.9", 2, "203.0.113.9"],
   ])("behind trusted proxies counts X-Forwarded-For from the right: %s (hops %s)", (xff, hops, expected) => {
     const env = { KEYWARD_TRUST_PROXY: "1" as const, KEYWARD_TRUSTED_PROXY_HOPS: hops };
     expect(clientIp(h({ "x-forwarded-for": xff, "x-keyward-client-ip": "192.0.2.5" }), env)).toBe(expected);
+  });
+
+  it("behind a trusted proxy that sent no X-Forwarded-For, the socket is the client", () => {
+    const env = { KEYWARD_TRUST_PROXY: "1" as const, KEYWARD_TRUSTED_PROXY_HOPS: 1 };
+    expect(clientIp(h({ "x-keyward-client-ip": "192.0.2.5" }), env)).toBe("192.0.2.5");
   });
 });

@@ -1,7 +1,8 @@
+import "server-only";
 import type { z } from "zod";
-import { ApiError, parseOrThrow } from "../errors";
+import { ApiError, invalidField, parseOrThrow } from "../errors";
 
-export const MAX_JSON_BYTES = 64 * 1024;
+const MAX_JSON_BYTES = 64 * 1024;
 
 const tooLarge = () => new ApiError("payload_too_large", `The body is larger than ${MAX_JSON_BYTES / 1024} KiB.`);
 
@@ -40,9 +41,7 @@ export async function readJsonBody(req: Request, opts: { optional?: boolean } = 
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new ApiError("validation_failed", "The body is not valid JSON.", {
-      details: { issues: [{ field: "(body)", message: "not valid JSON" }] },
-    });
+    throw invalidField("(body)", "not valid JSON", "The body is not valid JSON.");
   }
 }
 
@@ -53,20 +52,4 @@ export async function readJson<T extends z.ZodType>(
   opts: { optional?: boolean } = {},
 ): Promise<z.infer<T>> {
   return parseOrThrow(schema, await readJsonBody(req, opts));
-}
-
-/** Query parameters as a plain object in which repeated parameters become arrays. */
-export function queryParams(source: Request | URLSearchParams): Record<string, string | string[]> {
-  const params = source instanceof URLSearchParams ? source : new URL(source.url).searchParams;
-  const out: Record<string, string | string[]> = {};
-  for (const key of new Set(params.keys())) {
-    const all = params.getAll(key);
-    out[key] = all.length > 1 ? all : all[0]!;
-  }
-  return out;
-}
-
-/** Validate query parameters. */
-export function readQuery<T extends z.ZodType>(req: Request, schema: T): z.infer<T> {
-  return parseOrThrow(schema, queryParams(req), "query");
 }

@@ -1,3 +1,4 @@
+import "server-only";
 import { randomFillSync } from "node:crypto";
 
 // One getrandom(2) per 400 ids instead of one per request: it was the guard's largest single cost.

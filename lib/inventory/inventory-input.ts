@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 export const CONDITIONS = ["A", "B", "C", "D"] as const;
-export const INVENTORY_STATUSES = ["available", "reserved", "sold"] as const;
+const INVENTORY_STATUSES = ["available", "reserved", "sold"] as const;
 
 export const listInventoryQuery = z
   .strictObject({

@@ -1,3 +1,4 @@
+import "server-only";
 import { db, type Prisma } from "../db";
 import { ApiError } from "../errors";
 import type { z } from "zod";
@@ -15,7 +16,7 @@ type InventoryRow = {
   updatedAt: Date;
 };
 
-export function toInventoryView(row: InventoryRow) {
+function toInventoryView(row: InventoryRow) {
   return {
     id: row.id,
     brand: row.brand,

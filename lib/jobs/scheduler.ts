@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Background jobs of one process: each runs every intervalMs, never overlapping itself, and is registered once
  * by name however often a caller asks (a dev-server reload, a second instrumentation call). A failed run is

@@ -1,7 +1,8 @@
+import "server-only";
 import type { Prisma } from "../db";
 import { actorAuditFields, type Actor } from "../auth/actor";
+import type { AuditAction } from "./key-vocabulary";
 
-export type AuditAction = "created" | "updated" | "rotated" | "revoked" | "expired";
 export type FieldChanges = Record<string, { from: unknown; to: unknown }>;
 
 /** Write an audit entry inside the caller's transaction, so the change and its record commit together. */

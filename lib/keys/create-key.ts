@@ -1,3 +1,4 @@
+import "server-only";
 import { db } from "../db";
 import { parseOrThrow } from "../errors";
 import { actingOwnerId, type Actor } from "../auth/actor";

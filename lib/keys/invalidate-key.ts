@@ -1,3 +1,4 @@
+import "server-only";
 import { services } from "../services";
 
 /** Call after every committed change to a key: the next request on every instance sees the change. */

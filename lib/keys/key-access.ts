@@ -1,10 +1,11 @@
+import "server-only";
 import type { Prisma } from "../db";
 import { ApiError } from "../errors";
 import { environmentFilter, ownerFilter, type Actor } from "../auth/actor";
 import { scopesBeyond } from "../scopes";
 import { isWellFormedKeyId } from "./key-format";
 import { parseJsonArray } from "./key-view";
-import { allowlistWithin } from "../auth/ip-allowlist";
+import { allowlistWithin } from "./ip-allowlist";
 
 /**
  * The key this actor may see, or not_found. Another owner's key is "not found", never "forbidden": the
@@ -57,7 +58,7 @@ export function scopesOf(row: { scopes: string }): string[] {
   return parseJsonArray(row.scopes);
 }
 
-export type KeyLimits = { ipAllowlist: readonly string[]; rateLimitPerMinute: number | null; expiresAt: Date | null };
+type KeyLimits = { ipAllowlist: readonly string[]; rateLimitPerMinute: number | null; expiresAt: Date | null };
 
 export function limitsOf(row: {
   ipAllowlist: string;

@@ -1,6 +1,7 @@
+import "server-only";
 import { LRUCache } from "lru-cache";
 import type { Db } from "../db/create-prisma-client";
-import { compileAllowlist } from "../auth/ip-allowlist";
+import { compileAllowlist } from "./ip-allowlist";
 import { normaliseScopes, type Scope } from "../scopes";
 import type { KeyEnvironment } from "./key-format";
 import { keyStatus, parseJsonArray, type KeyStatus } from "./key-view";
@@ -15,7 +16,7 @@ export type CachedKey = {
   environment: KeyEnvironment;
   scopes: ReadonlySet<Scope>;
   scopeList: readonly Scope[];
-  status: "active" | "revoked" | "expired";
+  status: KeyStatus;
   expiresAtMs: number | null;
   isIpAllowed: (ip: string | null) => boolean;
   rateLimitPerMinute: number | null;

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Announces that a key changed (created, rescoped, rotated, revoked, expired), so every key cache drops its copy.
  * The local bus reaches this process; a Redis bus (scale-out) also carries the announcement to other instances.

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it, test } from "vitest";
 import {
   generateKeyId,
@@ -93,6 +94,15 @@ describe("secrets", () => {
   ])("rejects %j (%s)", (text) => {
     expect(isWellFormedSecret(text)).toBe(false);
     expect(secretEnvironment(text)).toBeNull();
+  });
+
+  it("rejects any string of a secret's shape that was not generated (the checksum, not the shape, decides)", () => {
+    const lookalike = fc.stringMatching(/^kwsec_(live|test)_[0-9A-Za-z]{49}$/);
+    fc.assert(fc.property(lookalike, (text) => !isWellFormedSecret(text)));
+  });
+
+  it("rejects arbitrary text, and never throws on it", () => {
+    fc.assert(fc.property(fc.string({ unit: "grapheme", maxLength: 80 }), (text) => !isWellFormedSecret(text)));
   });
 
   it("rejects a secret one character too short or too long", () => {

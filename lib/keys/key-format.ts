@@ -1,3 +1,4 @@
+import "server-only";
 import { randomBytes } from "node:crypto";
 import { crc32 } from "node:zlib";
 import baseX from "base-x";
@@ -9,9 +10,9 @@ import baseX from "base-x";
  * The CRC32 lets a secret scanner tell a real secret from noise (or a typo) without the database, as
  * GitHub's token format does. It is not a security control: the HMAC of the secret is.
  */
-import type { KeyEnvironment } from "./environments";
+import type { KeyEnvironment } from "./key-vocabulary";
 
-export { ENVIRONMENTS, type KeyEnvironment } from "./environments";
+export type { KeyEnvironment } from "./key-vocabulary";
 
 const BASE62 = baseX("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 const SECRET_BODY_LENGTH = 43; // 62^43 > 2^256

@@ -1,15 +1,7 @@
 import { z } from "zod";
 import { SCOPES } from "../scopes";
-import { ENVIRONMENTS } from "./environments";
-import { canonicalIpRange, isValidIpRange } from "../auth/ip-allowlist";
-
-export const MAX_GRACE_SECONDS = 30 * 24 * 3600;
-export const GRACE_PRESETS = [
-  { label: "Now", seconds: 0 },
-  { label: "1 hour", seconds: 3600 },
-  { label: "24 hours", seconds: 86400 },
-  { label: "7 days", seconds: 7 * 86400 },
-] as const;
+import { KEY_ENVIRONMENTS, KEY_STATUSES, MAX_GRACE_SECONDS } from "./key-vocabulary";
+import { canonicalIpRange, isValidIpRange } from "./ip-allowlist";
 
 const scopeList = z
   .array(z.enum(SCOPES, { error: (i) => `unknown scope "${String(i.input)}"; known scopes: ${SCOPES.join(", ")}` }))
@@ -54,13 +46,12 @@ export const createKeyInput = z.strictObject({
   name: z.string().trim().min(1, "is required").max(80, "at most 80 characters"),
   partner: optionalText(80),
   description: optionalText(500),
-  environment: z.enum(ENVIRONMENTS, { error: "expected live or test" }).default("live"),
+  environment: z.enum(KEY_ENVIRONMENTS, { error: "expected live or test" }).default("live"),
   scopes: scopeList.default([]),
   expiresAt: futureDate,
   ipAllowlist: ipList.default([]),
   rateLimitPerMinute: rateLimit,
 });
-export type CreateKeyInput = z.infer<typeof createKeyInput>;
 
 export const updateKeyInput = z
   .strictObject({
@@ -73,7 +64,6 @@ export const updateKeyInput = z
     rateLimitPerMinute: rateLimit,
   })
   .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
-export type UpdateKeyInput = z.infer<typeof updateKeyInput>;
 
 export const rotateKeyInput = z.strictObject({
   graceSeconds: z
@@ -89,8 +79,8 @@ export const revokeKeyInput = z.strictObject({
 });
 
 export const listKeysQuery = z.object({
-  status: z.enum(["active", "expired", "revoked"]).optional(),
-  environment: z.enum(ENVIRONMENTS).optional(),
+  status: z.enum(KEY_STATUSES).optional(),
+  environment: z.enum(KEY_ENVIRONMENTS).optional(),
   partner: z.string().max(80).optional(),
   q: z.string().max(80).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),

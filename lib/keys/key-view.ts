@@ -1,8 +1,9 @@
+import "server-only";
 import type { Scope } from "../scopes";
 import { normaliseScopes } from "../scopes";
-import type { KeyEnvironment } from "./key-format";
+import type { KeyEnvironment, KeyStatus } from "./key-vocabulary";
 
-export type KeyStatus = "active" | "expired" | "revoked";
+export type { KeyStatus } from "./key-vocabulary";
 
 type KeyRow = {
   id: string;

@@ -1,3 +1,4 @@
+import "server-only";
 import { db } from "../db";
 import { ownerFilter, type Actor } from "../auth/actor";
 import { normaliseScopes } from "../scopes";

@@ -1,3 +1,4 @@
+import "server-only";
 import { db, type Prisma } from "../db";
 import { parseOrThrow } from "../errors";
 import { environmentFilter, ownerFilter, type Actor } from "../auth/actor";

@@ -1,3 +1,4 @@
+import "server-only";
 import { db } from "../db";
 import { ApiError, parseOrThrow } from "../errors";
 import type { Actor } from "../auth/actor";

@@ -1,3 +1,4 @@
+import "server-only";
 import { stringify } from "csv-stringify/sync";
 import { services } from "../services";
 import { parseOrThrow } from "../errors";
@@ -28,10 +29,8 @@ type CsvRow = Record<(typeof CSV_COLUMNS)[number], string | number | null>;
 
 const ROWS_PER_CHUNK = 500;
 
-/** Neutralise spreadsheet formulas in attacker-controlled text (user agents, paths, names): OWASP CSV injection. */
-export function csvSafe(value: string | number | null): string | number | null {
-  return typeof value === "string" && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
+/** escape_formulas neutralises spreadsheet formulas in attacker-controlled text (user agents, paths): CSV injection. */
+const CSV_OPTIONS = { escape_formulas: true } as const;
 
 /** Stored timestamps are "…+00:00" text; the CSV shows the usual ISO "…Z". */
 function isoTimestamp(stored: string | number | null): string {
@@ -78,9 +77,9 @@ export async function exportLogsCsv(
             const next = rows.next();
             if (next.done) break;
             const r = next.value;
-            chunk.push(CSV_COLUMNS.map((c) => csvSafe(c === "timestamp" ? isoTimestamp(r[c]) : r[c])));
+            chunk.push(CSV_COLUMNS.map((c) => (c === "timestamp" ? isoTimestamp(r[c]) : r[c])));
           }
-          if (chunk.length > 0) controller.enqueue(encoder.encode(stringify(chunk)));
+          if (chunk.length > 0) controller.enqueue(encoder.encode(stringify(chunk, CSV_OPTIONS)));
           if (chunk.length < ROWS_PER_CHUNK) {
             finish();
             controller.close();

@@ -1,3 +1,4 @@
+import "server-only";
 import { db } from "../db";
 import { ownerFilter, type Actor } from "../auth/actor";
 import { ALL_API_ROUTES } from "../api-routes";

@@ -2,7 +2,7 @@ import { describe, expect, it, test } from "vitest";
 import { bucketStart, bucketStarts, granularityFor, rollupWindow, type Granularity } from "./granularity";
 import { ROLLUP_RESOLUTIONS } from "./log-store";
 import { PRESET_MS, resolveTimeRange, type TimeRange } from "./time-range";
-import { RANGE_PRESETS } from "./log-query-input";
+import { RANGE_PRESETS } from "./log-vocabulary";
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it, test } from "vitest";
 import { BOUNDS_MS, BUCKET_COUNT, bucketIndex, quantileFromHistogram } from "./latency-histogram";
 
@@ -57,13 +58,18 @@ describe("quantileFromHistogram", () => {
     expect(quantileFromHistogram(counts({ 6: 1 }), 0.99, 60)).toBe(60);
   });
 
-  it("is monotonic in q", () => {
-    const h = counts({ 0: 5, 3: 20, 6: 50, 8: 20, 10: 4, 11: 1 });
-    let previous = -Infinity;
-    for (let q = 0; q <= 1.0001; q += 0.01) {
-      const value = quantileFromHistogram(h, Math.min(q, 1), 9000)!;
-      expect(value).toBeGreaterThanOrEqual(previous);
-      previous = value;
-    }
+  it("is monotonic in q, and stays within [0, observed maximum], for any histogram", () => {
+    const histogram = fc.array(fc.nat({ max: 1000 }), { minLength: BUCKET_COUNT, maxLength: BUCKET_COUNT });
+    const observedMax = fc.double({ min: 0, max: 1e5, noNaN: true });
+    const quantiles = fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }));
+    fc.assert(
+      fc.property(histogram, observedMax, quantiles, (h, max, [a, b]) => {
+        const [low, high] = a <= b ? [a, b] : [b, a];
+        const lowValue = quantileFromHistogram(h, low, max);
+        const highValue = quantileFromHistogram(h, high, max);
+        if (h.every((n) => n === 0)) return lowValue === null && highValue === null;
+        return lowValue! <= highValue! && lowValue! >= 0 && highValue! <= Math.max(max, 0);
+      }),
+    );
   });
 });

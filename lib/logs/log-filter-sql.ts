@@ -1,3 +1,4 @@
+import "server-only";
 import { sqliteDate } from "../db/bulk-sql";
 import type { ResolvedLogFilter } from "./query-logs";
 

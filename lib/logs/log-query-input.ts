@@ -1,9 +1,5 @@
 import { z } from "zod";
-
-export const RANGE_PRESETS = ["15m", "1h", "24h", "7d", "30d"] as const;
-export type RangePreset = (typeof RANGE_PRESETS)[number];
-export const STATUS_FILTERS = ["2xx", "3xx", "4xx", "5xx"] as const;
-export const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+import { METHODS, RANGE_PRESETS, STATUS_FILTERS } from "./log-vocabulary";
 
 /** Accept "a,b" or repeated params: both arrive here as a string or string[]. */
 const listOf = <T extends z.ZodType>(item: T, max: number) =>
@@ -61,7 +57,6 @@ export const logPageInput = z.intersection(
     order: z.enum(["desc", "asc"], { error: "expected desc or asc" }).default("desc"),
   }),
 );
-export type LogPageInput = z.infer<typeof logPageInput>;
 
 export const logEntrySchema = z.object({
   requestId: z.string(),

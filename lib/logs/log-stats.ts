@@ -1,7 +1,9 @@
+import "server-only";
 import { db, type Prisma } from "../db";
 import { parseOrThrow } from "../errors";
 import type { Actor } from "../auth/actor";
-import { logFilterInput, STATUS_FILTERS } from "./log-query-input";
+import { logFilterInput } from "./log-query-input";
+import { STATUS_FILTERS } from "./log-vocabulary";
 import type { TimeRange } from "./time-range";
 import { bucketIndex, BUCKET_COUNT, quantileFromHistogram } from "./latency-histogram";
 import { bucketStart, bucketStarts, granularityFor, rollupWindow, type Granularity } from "./granularity";
@@ -146,7 +148,7 @@ async function fromRollups(r: ResolvedLogFilter, g: Granularity) {
 }
 
 /** Fine filters (exact status, request id, error code) read raw rows, capped so a chart cannot run away. */
-export const RAW_STATS_CAP = 200_000;
+const RAW_STATS_CAP = 200_000;
 
 async function fromRaw(r: ResolvedLogFilter, g: Granularity) {
   const rows = await db().requestLog.findMany({

@@ -1,3 +1,4 @@
+import "server-only";
 import { randomUUID } from "node:crypto";
 import { sqliteDate, type BulkQuery, type BulkSql } from "../db/bulk-sql";
 import { ROLLUP_RESOLUTIONS, statusClass, type LogEntry, type RollupResolution } from "./log-entry";
@@ -102,7 +103,7 @@ function logParams(e: LogEntry): unknown[] {
   ];
 }
 
-export function accumulateRollups(entries: readonly LogEntry[], resolution: RollupResolution): RollupAccumulator[] {
+function accumulateRollups(entries: readonly LogEntry[], resolution: RollupResolution): RollupAccumulator[] {
   const size = ROLLUP_RESOLUTIONS[resolution];
   const groups = new Map<string, RollupAccumulator>();
   for (const e of entries) {

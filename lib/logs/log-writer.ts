@@ -1,9 +1,10 @@
+import "server-only";
 import type { LogEntry } from "./log-entry";
 import { LogSpool } from "./log-spool";
 
 type Batch = { entries: LogEntry[]; segment: string | null };
 
-export type LogWriterOptions = {
+type LogWriterOptions = {
   spoolDir: string;
   /** Writes a batch and returns how many were new (entries already stored are skipped). */
   store: (entries: readonly LogEntry[]) => Promise<number>;

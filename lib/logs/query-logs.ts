@@ -1,5 +1,6 @@
+import "server-only";
 import { db, type Prisma } from "../db";
-import { ApiError, parseOrThrow } from "../errors";
+import { invalidField, parseOrThrow } from "../errors";
 import { environmentFilter, ownerFilter, type Actor } from "../auth/actor";
 import { logPageInput, type LogFilterInput } from "./log-query-input";
 import { resolveTimeRange, type TimeRange } from "./time-range";
@@ -92,9 +93,7 @@ export function decodeCursor(cursor: string): { timestamp: Date; id: string } {
   const colon = text.indexOf(":");
   const ms = Number(text.slice(0, colon));
   if (colon <= 0 || !Number.isFinite(ms)) {
-    throw new ApiError("validation_failed", "query.cursor: not a cursor this API returned", {
-      details: { issues: [{ field: "query.cursor", message: "not a cursor this API returned" }] },
-    });
+    throw invalidField("query.cursor", "not a cursor this API returned");
   }
   return { timestamp: new Date(ms), id: text.slice(colon + 1) };
 }
@@ -102,7 +101,7 @@ export function decodeCursor(cursor: string): { timestamp: Date; id: string } {
 type LogRecord = Omit<LogRow, "timestamp"> & { timestamp: Date };
 
 /** Only the public fields: the internal key id and other columns stay inside. */
-export function toLogRow(r: LogRecord): LogRow {
+function toLogRow(r: LogRecord): LogRow {
   return {
     id: r.id,
     requestId: r.requestId,

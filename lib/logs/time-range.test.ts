@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, test, vi } from "vitest";
 import { PRESET_MS, resolveTimeRange } from "./time-range";
-import { RANGE_PRESETS } from "./log-query-input";
+import { RANGE_PRESETS } from "./log-vocabulary";
 
 const NOW = new Date("2026-03-29T01:30:00.000Z"); // a DST change in Europe: ranges are plain milliseconds
 

@@ -1,4 +1,4 @@
-import type { RangePreset } from "./log-query-input";
+import type { RangePreset } from "./log-vocabulary";
 
 export const PRESET_MS: Record<RangePreset, number> = {
   "15m": 15 * 60_000,

@@ -1,7 +1,8 @@
+import { KEY_ENVIRONMENTS } from "../keys/key-vocabulary";
 import { z } from "zod";
 
-export const CURRENCIES = ["USD", "EUR", "GBP"] as const;
-export const OFFER_STATUSES = ["pending", "withdrawn"] as const;
+const CURRENCIES = ["USD", "EUR", "GBP"] as const;
+const OFFER_STATUSES = ["pending", "withdrawn"] as const;
 
 export const createOfferInput = z.strictObject({
   inventoryItemId: z.string({ error: "is required" }).trim().min(1, "is required").max(64),
@@ -39,7 +40,7 @@ export const offerSchema = z.object({
   currency: z.enum(CURRENCIES),
   note: z.string().nullable(),
   status: z.enum(OFFER_STATUSES),
-  environment: z.enum(["live", "test"]),
+  environment: z.enum(KEY_ENVIRONMENTS),
   keyId: z.string().nullable(),
   createdAt: z.string(),
   withdrawnAt: z.string().nullable(),

@@ -1,11 +1,13 @@
+import "server-only";
+import type { KeyEnvironment } from "../keys/key-vocabulary";
 import { createHash } from "node:crypto";
 import { db } from "../db";
-import { ApiError } from "../errors";
+import { ApiError, issuesDetail } from "../errors";
 import type { z } from "zod";
 import type { createOfferInput, listOffersQuery } from "./offer-input";
 
 /** Whose offers a partner key sees: its owner's, in its own environment (test offers are a sandbox). */
-export type OfferScope = { ownerId: string; environment: "live" | "test"; apiKeyId: string; keyId: string };
+type OfferScope = { ownerId: string; environment: KeyEnvironment; apiKeyId: string; keyId: string };
 
 type OfferRow = {
   id: string;
@@ -20,7 +22,7 @@ type OfferRow = {
   withdrawnAt: Date | null;
 };
 
-export function toOfferView(row: OfferRow) {
+function toOfferView(row: OfferRow) {
   return {
     id: row.id,
     inventoryItemId: row.inventoryItemId,
@@ -34,7 +36,7 @@ export function toOfferView(row: OfferRow) {
     withdrawnAt: row.withdrawnAt?.toISOString() ?? null,
   };
 }
-export type OfferView = ReturnType<typeof toOfferView>;
+type OfferView = ReturnType<typeof toOfferView>;
 
 export async function listOffers(scope: OfferScope, q: z.infer<typeof listOffersQuery>) {
   const rows = await db().offer.findMany({
@@ -102,7 +104,7 @@ export async function createOffer(
       const item = await tx.inventoryItem.findUnique({ where: { id: input.inventoryItemId } });
       if (!item) {
         throw new ApiError("not_found", `No inventory item with id "${input.inventoryItemId}".`, {
-          details: { issues: [{ field: "inventoryItemId", message: "no such inventory item" }] },
+          details: issuesDetail({ field: "inventoryItemId", message: "no such inventory item" }),
         });
       }
       if (item.status !== "available") {
@@ -151,7 +153,7 @@ export async function withdrawOffer(scope: OfferScope, id: string): Promise<Offe
 
 export function offerScopeOf(actor: {
   ownerId: string;
-  environment: "live" | "test";
+  environment: KeyEnvironment;
   apiKeyId: string;
   keyId: string;
 }): OfferScope {

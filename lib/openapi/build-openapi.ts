@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { ALL_API_ROUTES, type ApiRoute } from "../api-routes";
 import { ERROR_STATUS, type ErrorCode } from "../errors";

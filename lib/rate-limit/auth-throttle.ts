@@ -1,3 +1,4 @@
+import "server-only";
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 
 export type Verdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
@@ -6,7 +7,7 @@ export type Verdict = { allowed: true } | { allowed: false; retryAfterSeconds: n
  * The three operations the auth throttle needs from a counter store. rate-limiter-flexible's memory and Redis
  * limiters both provide them (see flexibleCounter), so the scale-out work swaps the store, not this module.
  */
-export interface AttemptCounter {
+interface AttemptCounter {
   /** Whether the key is still under its limit, without counting anything. */
   check(key: string): Promise<Verdict>;
   /** Count one attempt atomically; refused once the limit is reached within the window. */
@@ -53,9 +54,9 @@ function refused(res: RateLimiterRes): Verdict {
   return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
 }
 
-export type CounterFactory = (name: string, limit: Limit) => AttemptCounter;
+type CounterFactory = (name: string, limit: Limit) => AttemptCounter;
 
-export const memoryCounters: CounterFactory = (name, limit) =>
+const memoryCounters: CounterFactory = (name, limit) =>
   flexibleCounter(new RateLimiterMemory({ keyPrefix: name, points: limit.points, duration: limit.durationSeconds }));
 
 /**

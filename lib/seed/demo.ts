@@ -1,3 +1,4 @@
+import "server-only";
 import { db } from "../db";
 import { hashPassword } from "../auth/password";
 import { CONDITIONS } from "../inventory/inventory-input";

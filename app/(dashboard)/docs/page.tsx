@@ -5,7 +5,7 @@ import { ERROR_MEANINGS } from "@/lib/error-meanings";
 import { ERROR_STATUS, type ErrorCode } from "@/lib/errors";
 import { buildOpenApiDocument } from "@/lib/openapi/build-openapi";
 import { OperationDoc, type DocOperation, type Operation } from "@/components/docs/api-docs";
-import { StatusBadge } from "@/components/logs/status-badge";
+import { StatusBadge } from "@/components/ui/status-badge";
 import { Badge } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
 

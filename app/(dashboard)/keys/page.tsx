@@ -1,13 +1,12 @@
 import type { Metadata } from "next";
 import { requireSessionActor } from "@/app/_server/session";
-import { runAction } from "@/app/_server/actions";
+import { runAction } from "@/app/_server/run-action";
 import { listKeys } from "@/lib/keys/list-keys";
 import { KeysScreen } from "@/components/keys/keys-screen";
 import type { KeyFilters } from "@/components/keys/keys-filters";
+import { KEY_STATUSES } from "@/lib/keys/key-vocabulary";
 
 export const metadata: Metadata = { title: "API keys" };
-
-const STATUSES = ["active", "expired", "revoked"] as const;
 
 function first(value: string | string[] | undefined): string {
   return (Array.isArray(value) ? value[0] : value) ?? "";
@@ -18,7 +17,7 @@ function readFilters(params: Record<string, string | string[] | undefined>): Key
   const status = first(params.status);
   return {
     q: first(params.q).trim().slice(0, 80),
-    status: (STATUSES as readonly string[]).includes(status) ? (status as KeyFilters["status"]) : "",
+    status: (KEY_STATUSES as readonly string[]).includes(status) ? (status as KeyFilters["status"]) : "",
   };
 }
 

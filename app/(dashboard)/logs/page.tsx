@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { requireSessionActor } from "@/app/_server/session";
-import { runAction } from "@/app/_server/actions";
+import { runAction } from "@/app/_server/run-action";
 import { logFilterOptions } from "@/lib/logs/filter-options";
 import { logStats } from "@/lib/logs/log-stats";
 import { queryLogs } from "@/lib/logs/query-logs";

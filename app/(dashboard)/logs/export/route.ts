@@ -2,7 +2,7 @@ import { sessionActor } from "@/app/_server/session";
 import { ApiError, toErrorResponse } from "@/lib/errors";
 import { newRequestId } from "@/lib/http/request-id";
 import { exportLogsCsv } from "@/lib/logs/export-csv";
-import { queryParams } from "@/lib/http/read-json";
+import { queryParams } from "@/lib/http/query-params";
 
 /** The filtered request log as a CSV download, streamed; same filters and owner scoping as the logs page. */
 export async function GET(req: Request): Promise<Response> {

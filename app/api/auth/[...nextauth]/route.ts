@@ -1,5 +1,5 @@
 import NextAuth from "next-auth";
-import { sessionOptions } from "@/lib/auth/session-options";
+import { sessionOptions } from "@/app/_server/auth-options";
 
 const handler = NextAuth(sessionOptions);
 export { handler as GET, handler as POST };

@@ -1,6 +1,6 @@
 import { toErrorResponse } from "@/lib/errors";
 import { newRequestId } from "@/lib/http/request-id";
-import { listInventoryHandler } from "@/lib/inventory/list-inventory-handler";
+import { listInventoryHandler } from "@/app/api/v1/inventory/list-inventory-handler";
 
 /**
  * Benchmark baseline: the very handler of GET /api/v1/inventory with no guard and no request log. The

@@ -1,5 +1,5 @@
 import { API_ROUTES } from "@/lib/api-routes";
 import { withApiKey } from "@/lib/auth/api-key-guard";
-import { listInventoryHandler } from "@/lib/inventory/list-inventory-handler";
+import { listInventoryHandler } from "./list-inventory-handler";
 
 export const GET = withApiKey(API_ROUTES.listInventory, listInventoryHandler);

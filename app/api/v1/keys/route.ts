@@ -1,6 +1,7 @@
 import { API_ROUTES } from "@/lib/api-routes";
 import { withApiKey } from "@/lib/auth/api-key-guard";
-import { queryParams, readJsonBody } from "@/lib/http/read-json";
+import { queryParams } from "@/lib/http/query-params";
+import { readJsonBody } from "@/lib/http/read-json";
 import { listKeys } from "@/lib/keys/list-keys";
 import { createKey } from "@/lib/keys/create-key";
 import { sessionActor } from "@/app/_server/session";

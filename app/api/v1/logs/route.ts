@@ -1,6 +1,6 @@
 import { API_ROUTES } from "@/lib/api-routes";
 import { withApiKey } from "@/lib/auth/api-key-guard";
-import { queryParams } from "@/lib/http/read-json";
+import { queryParams } from "@/lib/http/query-params";
 import { queryLogs } from "@/lib/logs/query-logs";
 
 export const GET = withApiKey(API_ROUTES.listLogs, async (req, { actor }) => {

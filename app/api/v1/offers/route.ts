@@ -1,7 +1,8 @@
 import { API_ROUTES } from "@/lib/api-routes";
 import { withApiKey } from "@/lib/auth/api-key-guard";
 import { parseOrThrow } from "@/lib/errors";
-import { readJson, readQuery } from "@/lib/http/read-json";
+import { readJson } from "@/lib/http/read-json";
+import { readQuery } from "@/lib/http/query-params";
 import { createOfferInput, idempotencyKeyHeader, listOffersQuery } from "@/lib/offers/offer-input";
 import { createOffer, listOffers, offerScopeOf } from "@/lib/offers/offers";
 import { partnerKeyActor } from "@/lib/auth/partner-actor";

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { overrideServices } from "@/test/fixtures";
-import { AuthThrottle, authLimits } from "../rate-limit/auth-throttle";
-import { sessionOptions } from "./session-options";
+import { AuthThrottle, authLimits } from "@/lib/rate-limit/auth-throttle";
+import { sessionOptions } from "./auth-options";
 
 type Authorize = (
   credentials: Record<string, string> | undefined,

@@ -1,6 +1,6 @@
-import { readQuery } from "../http/read-json";
-import { listInventoryQuery } from "./inventory-input";
-import { listInventory } from "./inventory";
+import { readQuery } from "@/lib/http/query-params";
+import { listInventoryQuery } from "@/lib/inventory/inventory-input";
+import { listInventory } from "@/lib/inventory/inventory";
 
 /** GET /api/v1/inventory's handler, shared by the guarded route and the benchmark's unguarded twin. */
 export async function listInventoryHandler(req: Request): Promise<Response> {

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { keyLogIdentity, logEntry, makeKey, makeUser, rejectionOf, type UserActor } from "@/test/fixtures";
 import { db } from "../db";
-import { rotateKey } from "../keys/rotate-key";
-import type { LogEntry } from "./log-entry";
+import { rotateKey } from "./rotate-key";
+import type { LogEntry } from "../logs/log-entry";
 import { services } from "../services";
 import { graceUsage, type GraceUsage } from "./grace-usage";
 

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { requireSessionActor } from "@/app/_server/session";
-import { runAction, type ActionResult } from "@/app/_server/actions";
+import { runAction, type ActionResult } from "@/app/_server/run-action";
 import { createKey } from "@/lib/keys/create-key";
 import { listKeys, type KeyPage } from "@/lib/keys/list-keys";
 import { revokeKey } from "@/lib/keys/revoke-key";

@@ -14,7 +14,7 @@ function isStrictAddress(text: string): boolean {
 }
 
 /** Parse "203.0.113.7", "2001:db8::1", "10.0.0.0/8" or "2001:db8::/32"; null when it is none of these. */
-export function parseIpRange(entry: string): ParsedRange | null {
+function parseIpRange(entry: string): ParsedRange | null {
   const text = entry.trim();
   const [address, bits, ...rest] = text.split("/");
   if (!address || !isStrictAddress(address) || rest.length > 0 || (bits !== undefined && !/^\d{1,3}$/.test(bits)))
@@ -70,7 +70,7 @@ export function compileAllowlist(entries: readonly string[]): (ip: string | null
 }
 
 /** True when every address the inner entry allows is also allowed by the outer one. */
-export function rangeWithin(inner: string, outer: string): boolean {
+function rangeWithin(inner: string, outer: string): boolean {
   const a = parseIpRange(inner);
   const b = parseIpRange(outer);
   if (!a || !b || a[0].kind() !== b[0].kind()) return false;

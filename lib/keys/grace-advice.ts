@@ -1,7 +1,7 @@
 import type { GraceUsage } from "./grace-usage";
 
 /** Quiet for this long after the last request on the old secret, the remaining clients have most likely moved. */
-export const GRACE_QUIET_MS = 24 * 3_600_000;
+const GRACE_QUIET_MS = 24 * 3_600_000;
 
 export type GraceAdvice =
   | { state: "unused" }

@@ -1,5 +1,5 @@
-import { Badge } from "../ui/badge";
-import { statusTone } from "./format";
+import { Badge } from "./badge";
+import { statusTone } from "@/components/logs/format";
 
 export function StatusBadge({ status }: { status: number }) {
   return (

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { cn } from "../ui/cn";
+import { cn } from "./cn";
 
 /** A titled panel, the dashboard's one card look. */
 export function Card({

@@ -1,8 +1,8 @@
-import type { GraceAdvice } from "@/lib/logs/grace-advice";
-import type { GraceUsage } from "@/lib/logs/grace-usage";
-import { LocalTime } from "../ui/local-time";
-import { Card } from "./card";
-import { formatCount } from "./format";
+import type { GraceAdvice } from "@/lib/keys/grace-advice";
+import type { GraceUsage } from "@/lib/keys/grace-usage";
+import { LocalTime } from "@/components/ui/local-time";
+import { Card } from "@/components/ui/card";
+import { formatCount } from "@/components/logs/format";
 
 function Advice({ advice, retiresAt }: { advice: GraceAdvice; retiresAt: string }) {
   if (advice.state === "unused") {

@@ -1,9 +1,9 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { services } from "../services";
-import { ApiError } from "../errors";
-import { clientIp } from "../http/client-ip";
-import { signInWithCredentials, type Role } from "./users";
+import { services } from "@/lib/services";
+import { ApiError } from "@/lib/errors";
+import { clientIp } from "@/lib/http/client-ip";
+import { signInWithCredentials, type Role } from "@/lib/auth/users";
 
 declare module "next-auth" {
   interface Session {

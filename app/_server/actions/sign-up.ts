@@ -1,7 +1,7 @@
 "use server";
 
 import { headers } from "next/headers";
-import { runAction, type ActionResult } from "@/app/_server/actions";
+import { runAction, type ActionResult } from "@/app/_server/run-action";
 import { signUp } from "@/lib/auth/users";
 import { clientIp } from "@/lib/http/client-ip";
 

@@ -1,6 +1,7 @@
+import "server-only";
 import { db } from "../db";
 import type { Actor } from "../auth/actor";
-import { findVisibleKeyOrThrow } from "../keys/key-access";
+import { findVisibleKeyOrThrow } from "./key-access";
 
 export type GraceUsage = {
   /** Requests that authenticated with a rotated-out secret since the last rotation. */

@@ -2,7 +2,7 @@
 
 import { useState, useTransition } from "react";
 import { rotateKeyAction } from "@/app/(dashboard)/keys/actions";
-import { GRACE_PRESETS } from "@/lib/keys/key-input";
+import { GRACE_PRESETS } from "@/lib/keys/grace-presets";
 import type { KeyView } from "@/lib/keys/key-view";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";

@@ -1,5 +1,4 @@
-import type { z } from "zod";
-import { ApiError, parseOrThrow } from "../errors";
+import { ApiError } from "../errors";
 
 export const MAX_JSON_BYTES = 64 * 1024;
 
@@ -28,7 +27,7 @@ async function readLimitedText(req: Request): Promise<string> {
 
 /**
  * The JSON body, checked only as JSON: 415 for another media type, 413 when too large, 400 when malformed.
- * For lib/ functions that validate their own input (the key operations, shared with server actions).
+ * The API-key guard then parses it with the route's body schema (lib/api-routes.ts).
  */
 export async function readJsonBody(req: Request, opts: { optional?: boolean } = {}): Promise<unknown> {
   const text = await readLimitedText(req);
@@ -46,15 +45,6 @@ export async function readJsonBody(req: Request, opts: { optional?: boolean } = 
   }
 }
 
-/** The JSON body validated with a schema (400 naming the field when invalid). */
-export async function readJson<T extends z.ZodType>(
-  req: Request,
-  schema: T,
-  opts: { optional?: boolean } = {},
-): Promise<z.infer<T>> {
-  return parseOrThrow(schema, await readJsonBody(req, opts));
-}
-
 /** Query parameters as a plain object in which repeated parameters become arrays. */
 export function queryParams(source: Request | URLSearchParams): Record<string, string | string[]> {
   const params = source instanceof URLSearchParams ? source : new URL(source.url).searchParams;
@@ -64,9 +54,4 @@ export function queryParams(source: Request | URLSearchParams): Record<string, s
     out[key] = all.length > 1 ? all : all[0]!;
   }
   return out;
-}
-
-/** Validate query parameters. */
-export function readQuery<T extends z.ZodType>(req: Request, schema: T): z.infer<T> {
-  return parseOrThrow(schema, queryParams(req), "query");
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isoDateTime } from "../schema-values";
 
 export const CONDITIONS = ["A", "B", "C", "D"] as const;
 export const INVENTORY_STATUSES = ["available", "reserved", "sold"] as const;
@@ -31,6 +32,7 @@ export const listInventoryQuery = z
     message: "minPriceCents must not exceed maxPriceCents",
     path: ["minPriceCents"],
   });
+export type ListInventoryQuery = z.infer<typeof listInventoryQuery>;
 
 export const inventoryItemSchema = z.object({
   id: z.string(),
@@ -41,5 +43,6 @@ export const inventoryItemSchema = z.object({
   priceCents: z.number().int(),
   currency: z.string(),
   status: z.enum(INVENTORY_STATUSES),
-  updatedAt: z.string(),
+  updatedAt: isoDateTime,
 });
+export type InventoryItem = z.output<typeof inventoryItemSchema>;

@@ -1,7 +1,7 @@
 import { db, type Prisma } from "../db";
 import { ApiError } from "../errors";
-import type { z } from "zod";
-import type { listInventoryQuery } from "./inventory-input";
+import { storedEnum } from "../schema-values";
+import { CONDITIONS, INVENTORY_STATUSES, type InventoryItem, type ListInventoryQuery } from "./inventory-input";
 
 type InventoryRow = {
   id: string;
@@ -15,16 +15,16 @@ type InventoryRow = {
   updatedAt: Date;
 };
 
-export function toInventoryView(row: InventoryRow) {
+export function toInventoryView(row: InventoryRow): InventoryItem {
   return {
     id: row.id,
     brand: row.brand,
     model: row.model,
     storageGb: row.storageGb,
-    condition: row.condition,
+    condition: storedEnum(CONDITIONS, row.condition, "inventory condition"),
     priceCents: row.priceCents,
     currency: row.currency,
-    status: row.status,
+    status: storedEnum(INVENTORY_STATUSES, row.status, "inventory status"),
     updatedAt: row.updatedAt.toISOString(),
   };
 }
@@ -36,7 +36,9 @@ async function canonicalBrand(brand: string): Promise<string> {
   return brands.find((b) => b.brand.toLowerCase() === brand.toLowerCase())?.brand ?? brand;
 }
 
-export async function listInventory(q: z.infer<typeof listInventoryQuery>) {
+export async function listInventory(
+  q: ListInventoryQuery,
+): Promise<{ data: InventoryItem[]; nextCursor: string | null }> {
   const where: Prisma.InventoryItemWhereInput = {
     ...(q.brand ? { brand: await canonicalBrand(q.brand) } : {}),
     ...(q.model ? { model: { contains: q.model } } : {}),
@@ -52,7 +54,7 @@ export async function listInventory(q: z.infer<typeof listInventoryQuery>) {
   return { data: page.map(toInventoryView), nextCursor: rows.length > q.limit ? page[page.length - 1]!.id : null };
 }
 
-export async function getInventoryItemOrThrow(id: string) {
+export async function getInventoryItemOrThrow(id: string): Promise<InventoryItem> {
   const row = id.length <= 64 ? await db().inventoryItem.findUnique({ where: { id } }) : null;
   if (!row) throw new ApiError("not_found", `No inventory item with id "${id}".`);
   return toInventoryView(row);

@@ -2,14 +2,8 @@ import { z } from "zod";
 import { SCOPES } from "../scopes";
 import { ENVIRONMENTS } from "./environments";
 import { canonicalIpRange, isValidIpRange } from "../auth/ip-allowlist";
-
-export const MAX_GRACE_SECONDS = 30 * 24 * 3600;
-export const GRACE_PRESETS = [
-  { label: "Now", seconds: 0 },
-  { label: "1 hour", seconds: 3600 },
-  { label: "24 hours", seconds: 86400 },
-  { label: "7 days", seconds: 7 * 86400 },
-] as const;
+import { MAX_GRACE_SECONDS } from "./grace-presets";
+import { KEY_STATUSES } from "./key-view";
 
 const scopeList = z
   .array(z.enum(SCOPES, { error: (i) => `unknown scope "${String(i.input)}"; known scopes: ${SCOPES.join(", ")}` }))
@@ -54,7 +48,10 @@ export const createKeyInput = z.strictObject({
   name: z.string().trim().min(1, "is required").max(80, "at most 80 characters"),
   partner: optionalText(80),
   description: optionalText(500),
-  environment: z.enum(ENVIRONMENTS, { error: "expected live or test" }).default("live"),
+  environment: z
+    .enum(ENVIRONMENTS, { error: "expected live or test" })
+    .optional()
+    .describe("Defaults to the calling key's own environment (a dashboard user: live)"),
   scopes: scopeList.default([]),
   expiresAt: futureDate,
   ipAllowlist: ipList.default([]),
@@ -83,16 +80,19 @@ export const rotateKeyInput = z.strictObject({
     .max(MAX_GRACE_SECONDS, `at most ${MAX_GRACE_SECONDS} (30 days)`)
     .default(0),
 });
+export type RotateKeyInput = z.infer<typeof rotateKeyInput>;
 
 export const revokeKeyInput = z.strictObject({
   reason: z.string().trim().min(1, "is required").max(500, "at most 500 characters"),
 });
+export type RevokeKeyInput = z.infer<typeof revokeKeyInput>;
 
 export const listKeysQuery = z.object({
-  status: z.enum(["active", "expired", "revoked"]).optional(),
+  status: z.enum(KEY_STATUSES).optional(),
   environment: z.enum(ENVIRONMENTS).optional(),
   partner: z.string().max(80).optional(),
   q: z.string().max(80).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
 });
+export type ListKeysQuery = z.infer<typeof listKeysQuery>;

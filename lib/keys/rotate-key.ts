@@ -1,9 +1,9 @@
 import { db } from "../db";
-import { ApiError, parseOrThrow } from "../errors";
+import { ApiError } from "../errors";
 import type { Actor } from "../auth/actor";
 import { generateSecret, lastFour, type KeyEnvironment } from "./key-format";
 import { hashSecret } from "./secret-hash";
-import { rotateKeyInput } from "./key-input";
+import type { RotateKeyInput } from "./key-input";
 import { recordAudit } from "./audit";
 import {
   assertMayModify,
@@ -23,9 +23,8 @@ import { invalidateKey } from "./key-cache";
 export async function rotateKey(
   actor: Actor,
   keyId: string,
-  input: unknown,
+  { graceSeconds }: RotateKeyInput,
 ): Promise<{ key: KeyView; secret: string }> {
-  const { graceSeconds } = parseOrThrow(rotateKeyInput, input ?? {});
   const now = new Date();
   const graceEnds = new Date(now.getTime() + graceSeconds * 1000);
   let secret = "";

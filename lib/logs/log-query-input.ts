@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isoDateTime } from "../schema-values";
 
 export const RANGE_PRESETS = ["15m", "1h", "24h", "7d", "30d"] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number];
@@ -65,7 +66,7 @@ export type LogPageInput = z.infer<typeof logPageInput>;
 
 export const logEntrySchema = z.object({
   requestId: z.string(),
-  timestamp: z.string(),
+  timestamp: isoDateTime,
   keyId: z.string().nullable(),
   keyName: z.string().nullable(),
   partner: z.string().nullable(),
@@ -78,5 +79,12 @@ export const logEntrySchema = z.object({
   ip: z.string().nullable(),
   userAgent: z.string().nullable(),
   errorCode: z.string().nullable(),
-  secretSlot: z.string().nullable(),
+  secretSlot: z.string().nullable().describe("current or previous: which secret authenticated the request"),
+});
+
+/** One page of GET /api/v1/logs: the rows, the next cursor and the time range the filter resolved to. */
+export const logPageSchema = z.object({
+  data: z.array(logEntrySchema),
+  nextCursor: z.string().nullable().describe("Pass as `cursor` for the next page; null on the last page"),
+  range: z.object({ from: isoDateTime, to: isoDateTime }),
 });

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { ENVIRONMENTS } from "../keys/environments";
+import { isoDateTime } from "../schema-values";
 
 export const CURRENCIES = ["USD", "EUR", "GBP"] as const;
 export const OFFER_STATUSES = ["pending", "withdrawn"] as const;
@@ -13,12 +15,13 @@ export const createOfferInput = z.strictObject({
   currency: z.enum(CURRENCIES, { error: `expected one of ${CURRENCIES.join(", ")}` }),
   note: z.string().trim().max(500, "at most 500 characters").optional(),
 });
+export type CreateOfferInput = z.infer<typeof createOfferInput>;
 
 export const idempotencyKeyHeader = z
   .string()
   .min(1)
-  .max(255, "Idempotency-Key: at most 255 characters")
-  .regex(/^[\x21-\x7e]+$/, "Idempotency-Key: printable ASCII without spaces");
+  .max(255, "at most 255 characters")
+  .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces");
 
 export const listOffersQuery = z.strictObject({
   status: z.enum(OFFER_STATUSES, { error: "expected pending or withdrawn" }).optional(),
@@ -31,6 +34,7 @@ export const listOffersQuery = z.strictObject({
     .default(25),
   cursor: z.string().max(100).optional(),
 });
+export type ListOffersQuery = z.infer<typeof listOffersQuery>;
 
 export const offerSchema = z.object({
   id: z.string(),
@@ -39,8 +43,9 @@ export const offerSchema = z.object({
   currency: z.enum(CURRENCIES),
   note: z.string().nullable(),
   status: z.enum(OFFER_STATUSES),
-  environment: z.enum(["live", "test"]),
-  keyId: z.string().nullable(),
-  createdAt: z.string(),
-  withdrawnAt: z.string().nullable(),
+  environment: z.enum(ENVIRONMENTS),
+  keyId: z.string().describe("The key that submitted the offer"),
+  createdAt: isoDateTime,
+  withdrawnAt: isoDateTime.nullable(),
 });
+export type OfferView = z.output<typeof offerSchema>;

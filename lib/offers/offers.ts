@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { db } from "../db";
 import { ApiError } from "../errors";
-import type { z } from "zod";
-import type { createOfferInput, listOffersQuery } from "./offer-input";
+import { storedEnum } from "../schema-values";
+import { ENVIRONMENTS } from "../keys/environments";
+import { CURRENCIES, OFFER_STATUSES, type CreateOfferInput, type ListOffersQuery, type OfferView } from "./offer-input";
 
 /** Whose offers a partner key sees: its owner's, in its own environment (test offers are a sandbox). */
 export type OfferScope = { ownerId: string; environment: "live" | "test"; apiKeyId: string; keyId: string };
@@ -20,23 +21,25 @@ type OfferRow = {
   withdrawnAt: Date | null;
 };
 
-export function toOfferView(row: OfferRow) {
+export function toOfferView(row: OfferRow): OfferView {
   return {
     id: row.id,
     inventoryItemId: row.inventoryItemId,
     amountCents: row.amountCents,
-    currency: row.currency,
+    currency: storedEnum(CURRENCIES, row.currency, "offer currency"),
     note: row.note,
-    status: row.status,
-    environment: row.environment,
+    status: storedEnum(OFFER_STATUSES, row.status, "offer status"),
+    environment: storedEnum(ENVIRONMENTS, row.environment, "offer environment"),
     keyId: row.keyId,
     createdAt: row.createdAt.toISOString(),
     withdrawnAt: row.withdrawnAt?.toISOString() ?? null,
   };
 }
-export type OfferView = ReturnType<typeof toOfferView>;
 
-export async function listOffers(scope: OfferScope, q: z.infer<typeof listOffersQuery>) {
+export async function listOffers(
+  scope: OfferScope,
+  q: ListOffersQuery,
+): Promise<{ data: OfferView[]; nextCursor: string | null }> {
   const rows = await db().offer.findMany({
     where: {
       ownerId: scope.ownerId,
@@ -62,7 +65,7 @@ export async function getOfferOrThrow(scope: OfferScope, id: string): Promise<Of
   return toOfferView(row);
 }
 
-function requestFingerprint(input: z.infer<typeof createOfferInput>): string {
+function requestFingerprint(input: CreateOfferInput): string {
   return createHash("sha256")
     .update(JSON.stringify([input.inventoryItemId, input.amountCents, input.currency, input.note ?? null]))
     .digest("hex");
@@ -74,7 +77,7 @@ function requestFingerprint(input: z.infer<typeof createOfferInput>): string {
  */
 export async function createOffer(
   scope: OfferScope,
-  input: z.infer<typeof createOfferInput>,
+  input: CreateOfferInput,
   idempotencyKey: string | null,
 ): Promise<{ offer: OfferView; replayed: boolean }> {
   const fingerprint = requestFingerprint(input);

@@ -9,6 +9,8 @@ import { graceAdvice } from "@/lib/logs/grace-advice";
 import { graceUsage } from "@/lib/logs/grace-usage";
 import { logStats } from "@/lib/logs/log-stats";
 import { queryLogs } from "@/lib/logs/query-logs";
+import { logPageInput } from "@/lib/logs/log-query-input";
+import { parseOrThrow } from "@/lib/errors";
 import { runAction } from "@/app/_server/actions";
 import { AuditList } from "@/components/keys/audit-list";
 import { EnvironmentBadge, KeyStatusBadge, ScopeBadges } from "@/components/keys/key-badges";
@@ -55,7 +57,7 @@ export default async function KeyDetailPage({ params }: Params) {
   const inGrace = key.status !== "revoked" && key.secretsInGrace.length > 0;
   const [stats, latest, grace] = await Promise.all([
     runAction(() => logStats(actor, { keyId: [keyId], range: "24h" })),
-    runAction(() => queryLogs(actor, { keyId: [keyId], range: "30d", limit: 20 })),
+    runAction(() => queryLogs(actor, parseOrThrow(logPageInput, { keyId: [keyId], range: "30d", limit: 20 }, "query"))),
     inGrace ? runAction(() => graceUsage(actor, keyId)) : null,
   ]);
   // The grace that ends last is the one the user waits for.

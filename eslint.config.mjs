@@ -75,6 +75,11 @@ const config = [
               message: "Use the client-safe @/lib/route-list (no input schemas).",
             },
             {
+              name: "@/lib/logs/log-query-input",
+              allowTypeImports: true,
+              message: "Input schemas are server-side; the filter values live in @/lib/logs/log-filter-values.",
+            },
+            {
               name: "@/lib/keys/key-input",
               allowTypeImports: true,
               message: "Input schemas are server-side; constants the UI needs live in client-safe modules.",

@@ -1,4 +1,4 @@
-import { RANGE_PRESETS } from "@/lib/logs/log-query-input";
+import { RANGE_PRESETS } from "@/lib/logs/log-filter-values";
 
 /** The logs page's view as it sits in the URL: strings only, so a link can be pasted and reproduces it. */
 export type LogViewParams = {

@@ -2,7 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import type { LogFilterOptions } from "@/lib/logs/filter-options";
-import { METHODS, RANGE_PRESETS } from "@/lib/logs/log-query-input";
+import { METHODS, RANGE_PRESETS } from "@/lib/logs/log-filter-values";
 import { Button } from "../ui/button";
 import { Input, Label } from "../ui/field";
 import { useHydrated } from "../ui/local-time";

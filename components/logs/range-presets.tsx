@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { RANGE_PRESETS, type RangePreset } from "@/lib/logs/log-query-input";
+import { RANGE_PRESETS, type RangePreset } from "@/lib/logs/log-filter-values";
 import { cn } from "../ui/cn";
 
 export const RANGE_LABELS: Record<RangePreset, string> = {

@@ -1,10 +1,8 @@
 import { z } from "zod";
 import { isoDateTime } from "../schema-values";
+import { METHODS, RANGE_PRESETS, STATUS_FILTERS } from "./log-filter-values";
 
-export const RANGE_PRESETS = ["15m", "1h", "24h", "7d", "30d"] as const;
-export type RangePreset = (typeof RANGE_PRESETS)[number];
-export const STATUS_FILTERS = ["2xx", "3xx", "4xx", "5xx"] as const;
-export const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+export { METHODS, RANGE_PRESETS, STATUS_FILTERS, type RangePreset } from "./log-filter-values";
 
 /** Accept "a,b" or repeated params: both arrive here as a string or string[]. */
 const listOf = <T extends z.ZodType>(item: T, max: number) =>

@@ -18,7 +18,7 @@ import { keyViewSchema } from "./keys/key-view";
 export type SuccessStatus = 200 | 201;
 
 /** The `{placeholder}` names in a path template: "/api/v1/keys/{keyId}/rotate" -> "keyId". */
-export type PathParamName<P extends string> = P extends `${string}{${infer Name}}${infer Rest}`
+type PathParamName<P extends string> = P extends `${string}{${infer Name}}${infer Rest}`
   ? Name | PathParamName<Rest>
   : never;
 
@@ -49,7 +49,7 @@ type ParamsField<P extends string> = [PathParamName<P>] extends [never]
   ? { params?: undefined }
   : { params: z.ZodType<Record<PathParamName<P>, string>, Record<PathParamName<P>, string>> };
 
-export type RouteContract<P extends string> = ContractFields & ParamsField<P>;
+type RouteContract<P extends string> = ContractFields & ParamsField<P>;
 
 export type ApiRoute = RouteInfo &
   ContractFields & {

@@ -219,8 +219,9 @@ async function throttleUnauthenticated(ip: string | null): Promise<ApiError | nu
 
 /**
  * The partner API guard: credentials -> key cache -> constant-time secret check -> status/expiry -> IP
- * allowlist -> scope -> rate limit -> handler -> request log. Every outcome, refusals included, is logged
- * through the buffered writer; the request never waits for the database once the key is warm.
+ * allowlist -> scope -> rate limit -> input parsed with the route's catalog schemas -> handler -> JSON response
+ * -> request log. Every outcome, refusals included, is logged through the buffered writer; the request never
+ * waits for the database once the key is warm. The handler's result is typed by the route's response schema.
  */
 export function withApiKey<R extends ApiRoute, Result extends HandlerResult<R>>(
   route: R,

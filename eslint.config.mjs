@@ -61,6 +61,37 @@ const config = [
       ],
     },
   },
+  {
+    // Components reach the browser: they import the client-safe catalog (lib/route-list.ts, lib/scopes.ts), never
+    // the input schemas or what they pull in (zod, ipaddr.js). Types are erased, so type imports stay allowed.
+    files: ["components/**/*.{ts,tsx}"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            { name: "zod", allowTypeImports: true, message: "Keep zod out of the browser bundle." },
+            { name: "ipaddr.js", allowTypeImports: true, message: "Keep ipaddr.js out of the browser bundle." },
+            {
+              name: "@/lib/api-routes",
+              allowTypeImports: true,
+              message: "Use the client-safe @/lib/route-list (no input schemas).",
+            },
+            {
+              name: "@/lib/logs/log-query-input",
+              allowTypeImports: true,
+              message: "Input schemas are server-side; the filter values live in @/lib/logs/log-vocabulary.",
+            },
+            {
+              name: "@/lib/keys/key-input",
+              allowTypeImports: true,
+              message: "Input schemas are server-side; constants the UI needs live in client-safe modules.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 ];
 
 export default config;

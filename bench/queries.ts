@@ -3,6 +3,8 @@ import path from "node:path";
 import { db } from "../lib/db";
 import type { Actor } from "../lib/auth/actor";
 import { queryLogs } from "../lib/logs/query-logs";
+import { logPageInput } from "../lib/logs/log-query-input";
+import { parseOrThrow } from "../lib/errors";
 import { logStats } from "../lib/logs/log-stats";
 import { keysNeedingAttention } from "../lib/keys/keys-needing-attention";
 import { sqliteDate } from "../lib/db/bulk-sql";
@@ -40,21 +42,30 @@ async function main() {
   ).requestId;
 
   const firstPage = {
-    "24h, no filter (user)": await timeIt(() => queryLogs(user, { range: "24h", limit: 50 })),
+    "24h, no filter (user)": await timeIt(() =>
+      queryLogs(user, parseOrThrow(logPageInput, { range: "24h", limit: 50 }, "query")),
+    ),
     "7d, one key + 4xx (user)": await timeIt(() =>
-      queryLogs(user, { range: "7d", keyId: someKey, status: "4xx", limit: 50 }),
+      queryLogs(user, parseOrThrow(logPageInput, { range: "7d", keyId: someKey, status: "4xx", limit: 50 }, "query")),
     ),
     "30d, one key + exact 403 (user)": await timeIt(() =>
-      queryLogs(user, { range: "30d", keyId: someKey, status: "403", limit: 50 }),
+      queryLogs(user, parseOrThrow(logPageInput, { range: "30d", keyId: someKey, status: "403", limit: 50 }, "query")),
     ),
     "30d, partner filter across users (support)": await timeIt(() =>
-      queryLogs(support, { range: "30d", partner: "Acme Feeds", limit: 50 }),
+      queryLogs(support, parseOrThrow(logPageInput, { range: "30d", partner: "Acme Feeds", limit: 50 }, "query")),
     ),
     "30d, POST /api/v1/offers 5xx (user)": await timeIt(() =>
-      queryLogs(user, { range: "30d", method: "POST", route: "/api/v1/offers", status: "5xx", limit: 50 }),
+      queryLogs(
+        user,
+        parseOrThrow(
+          logPageInput,
+          { range: "30d", method: "POST", route: "/api/v1/offers", status: "5xx", limit: 50 },
+          "query",
+        ),
+      ),
     ),
     "30d, request id search (user)": await timeIt(() =>
-      queryLogs(user, { range: "30d", requestId: aRequestId, limit: 50 }),
+      queryLogs(user, parseOrThrow(logPageInput, { range: "30d", requestId: aRequestId, limit: 50 }, "query")),
     ),
   };
   const charts = {

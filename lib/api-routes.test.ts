@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it, test } from "vitest";
-import { ALL_API_ROUTES, API_ROUTES, endpointsForScopes } from "./api-routes";
+import { ALL_API_ROUTES, API_ROUTES, errorCodesOf } from "./api-routes";
+import { ROUTE_LIST } from "./route-list";
 import { SCOPES, isScope } from "./scopes";
 
 const API_DIR = path.join(process.cwd(), "app", "api", "v1");
@@ -61,49 +62,58 @@ describe("route catalog", () => {
     }
   });
 
+  it("is exactly the plain route list with schemas attached (one source for the dashboard and the contract)", () => {
+    expect(Object.keys(API_ROUTES).sort()).toEqual(Object.keys(ROUTE_LIST).sort());
+    for (const [name, info] of Object.entries(ROUTE_LIST)) {
+      expect(API_ROUTES[name as keyof typeof API_ROUTES]).toMatchObject(info);
+    }
+  });
+
+  test.each(ALL_API_ROUTES.map((r) => [`${r.method} ${r.path}`, r] as const))(
+    "%s: the params schema has exactly the path's placeholders, and accepts any id (unknown ids are 404s)",
+    (_label, route) => {
+      const placeholders = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+      if (placeholders.length === 0) {
+        expect(route.params).toBeUndefined();
+        return;
+      }
+      const odd = Object.fromEntries(placeholders.map((p) => [p, "x".repeat(500)]));
+      expect(route.params!.parse(odd)).toEqual(odd);
+      expect(route.params!.safeParse({ ...odd, extra: "1" }).success).toBe(false);
+      for (const p of placeholders) {
+        const { [p]: _dropped, ...missing } = odd;
+        expect(route.params!.safeParse(missing).success).toBe(false);
+      }
+    },
+  );
+
+  it("each route's errors are its own plus the guard's, derived from its shape", () => {
+    const guard = ["missing_credentials", "invalid_credentials", "key_revoked", "key_expired", "ip_not_allowed"];
+    const always = [...guard, "insufficient_scope", "rate_limited", "internal_error"];
+    expect(errorCodesOf(API_ROUTES.getInventoryItem).sort()).toEqual([...always, "not_found"].sort());
+    expect(errorCodesOf(API_ROUTES.listInventory).sort()).toEqual([...always, "validation_failed"].sort());
+    expect(errorCodesOf(API_ROUTES.createOffer).sort()).toEqual(
+      [
+        ...always,
+        "validation_failed",
+        "payload_too_large",
+        "unsupported_media_type",
+        "not_found",
+        "item_unavailable",
+        "idempotency_conflict",
+      ].sort(),
+    );
+    // Session-authenticated writes can be refused as cross-site; reads cannot.
+    expect(errorCodesOf(API_ROUTES.revokeKey)).toContain("forbidden");
+    expect(errorCodesOf(API_ROUTES.getKey)).not.toContain("forbidden");
+    for (const route of ALL_API_ROUTES) {
+      expect(new Set(errorCodesOf(route)).size, route.operationId).toBe(errorCodesOf(route).length);
+    }
+  });
+
   it("routeFileFor maps a catalog path to its Next.js file (the mapping the tests above rely on)", () => {
     expect(path.relative(process.cwd(), routeFileFor("/api/v1/offers/{id}/withdraw"))).toBe(
       path.join("app", "api", "v1", "offers", "[id]", "withdraw", "route.ts"),
     );
-  });
-});
-
-describe("endpointsForScopes", () => {
-  it("is empty for no scopes and for unknown scopes", () => {
-    expect(endpointsForScopes([])).toEqual([]);
-    expect(endpointsForScopes(["offers:admin"])).toEqual([]);
-  });
-
-  test.each([
-    [["inventory:read"], ["GET /api/v1/inventory", "GET /api/v1/inventory/{id}"]],
-    [["offers:write"], ["POST /api/v1/offers", "POST /api/v1/offers/{id}/withdraw"]],
-    [["logs:read"], ["GET /api/v1/logs"]],
-    [
-      ["keys:write"],
-      [
-        "POST /api/v1/keys",
-        "PATCH /api/v1/keys/{keyId}",
-        "POST /api/v1/keys/{keyId}/rotate",
-        "POST /api/v1/keys/{keyId}/revoke",
-      ],
-    ],
-  ])("%j allows exactly %j", (scopes, expected) => {
-    const got = endpointsForScopes(scopes).map((e) => `${e.method} ${e.path}`);
-    expect(got.sort()).toEqual([...expected].sort());
-  });
-
-  it("for a scope set is the union of its scopes' endpoints, each with the scope that allows it", () => {
-    const scopes = ["inventory:read", "offers:read", "offers:write"];
-    const union = scopes.flatMap((s) => endpointsForScopes([s]));
-    const together = endpointsForScopes(scopes);
-    expect(together).toHaveLength(union.length);
-    expect(new Set(together.map((e) => `${e.method} ${e.path}`))).toEqual(
-      new Set(union.map((e) => `${e.method} ${e.path}`)),
-    );
-    for (const e of together) expect(scopes).toContain(e.scope);
-  });
-
-  it("for every scope in the catalog covers every route", () => {
-    expect(endpointsForScopes(SCOPES)).toHaveLength(ALL_API_ROUTES.length);
   });
 });

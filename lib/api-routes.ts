@@ -1,224 +1,193 @@
+import "server-only";
 import { z } from "zod";
-import type { Scope } from "./scopes";
-import { KEY_ENVIRONMENTS, KEY_STATUSES } from "./keys/key-vocabulary";
+import type { ErrorCode } from "./errors";
+import { ROUTE_LIST, type RouteInfo, type RouteName } from "./route-list";
+import { guardErrorCodes } from "./auth/guard-errors";
 import { listInventoryQuery, inventoryItemSchema } from "./inventory/inventory-input";
-import { createOfferInput, listOffersQuery, offerSchema } from "./offers/offer-input";
-import { logPageInput, logEntrySchema } from "./logs/log-query-input";
+import { createOfferInput, idempotencyKeyHeader, listOffersQuery, offerSchema } from "./offers/offer-input";
+import { logPageInput, logPageSchema } from "./logs/log-query-input";
 import { createKeyInput, listKeysQuery, revokeKeyInput, rotateKeyInput, updateKeyInput } from "./keys/key-input";
+import { keyViewSchema } from "./keys/key-view";
 
 /**
- * The partner API's routes: the single source for the guard (each route file passes its entry), the scope
- * picker's endpoint view and the OpenAPI document. A route file exports e.g.
- *   export const GET = withApiKey(API_ROUTES.listInventory, handler)
+ * The partner API's contract: each route of lib/route-list.ts with the schemas the guard parses its input with
+ * (path params, query, headers, body) and the response its handler must return. The same entries feed the
+ * OpenAPI document, so what is documented is what is enforced. A route file exports e.g.
+ *   export const GET = withApiKey(API_ROUTES.listInventory, async (_req, { query }) => listInventory(query))
  */
-export type ApiRoute = {
-  operationId: string;
-  method: "GET" | "POST" | "PATCH" | "DELETE";
-  /** OpenAPI-style path; also the route pattern recorded in the request log. */
-  path: string;
-  scope: Scope;
-  /** "key": API key only. "key-or-session": also the signed-in dashboard user (management API). */
-  auth: "key" | "key-or-session";
-  tag: "Inventory" | "Offers" | "Logs" | "Keys";
-  summary: string;
+
+export type SuccessStatus = 200 | 201;
+
+/** The `{placeholder}` names in a path template: "/api/v1/keys/{keyId}/rotate" -> "keyId". */
+type PathParamName<P extends string> = P extends `${string}{${infer Name}}${infer Rest}`
+  ? Name | PathParamName<Rest>
+  : never;
+
+/** Named request headers the route reads (exact header spelling as documented); absent ones are undefined. */
+type HeaderSchema = z.ZodObject<Record<string, z.ZodType<string | undefined, string | undefined>>>;
+
+type ContractFields = {
   query?: z.ZodType;
+  headers?: HeaderSchema;
   body?: z.ZodType;
+  /** An empty body counts as {} (the schema's defaults apply). */
+  bodyOptional?: true;
   response: z.ZodType;
-  successStatus?: number;
-  /** Extra errors beyond the guard's (documented in OpenAPI). */
-  errors?: string[];
+  /** Documented success statuses; the first is the usual one. Default [200]. */
+  success?: readonly [SuccessStatus, ...SuccessStatus[]];
+  /**
+   * Errors the route's own work can raise. The guard's (credentials, scope, rate limit, validation, body
+   * size...) are derived from the route's shape by guardErrorCodes and must not be repeated here.
+   */
+  errors?: readonly ErrorCode[];
 };
 
-const page = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), nextCursor: z.string().nullable() });
+/**
+ * Path params are required exactly when the path has placeholders. Their schemas accept any string: an id
+ * that does not exist, however malformed, is not_found (404), never a validation error.
+ */
+type ParamsField<P extends string> = [PathParamName<P>] extends [never]
+  ? { params?: undefined }
+  : { params: z.ZodType<Record<PathParamName<P>, string>, Record<PathParamName<P>, string>> };
 
-const keyView = z.object({
-  keyId: z.string(),
-  name: z.string(),
-  partner: z.string().nullable(),
-  description: z.string().nullable(),
-  environment: z.enum(KEY_ENVIRONMENTS),
-  scopes: z.array(z.string()),
-  ipAllowlist: z.array(z.string()),
-  rateLimitPerMinute: z.number().int().nullable(),
-  expiresAt: z.string().nullable(),
-  status: z.enum(KEY_STATUSES),
-  createdAt: z.string(),
-  lastUsedAt: z.string().nullable(),
-  revokedAt: z.string().nullable(),
-  revokedReason: z.string().nullable(),
-  secret: z.object({ lastFour: z.string(), createdAt: z.string() }).nullable(),
-  secretsInGrace: z.array(z.object({ lastFour: z.string(), retiresAt: z.string() })),
-});
+type RouteContract<P extends string> = ContractFields & ParamsField<P>;
+
+export type ApiRoute = RouteInfo &
+  ContractFields & {
+    operationId: RouteName;
+    params?: z.ZodType<Record<string, string>, Record<string, string>>;
+  };
+
+function defineRoute<N extends RouteName, const C extends RouteContract<(typeof ROUTE_LIST)[N]["path"]>>(
+  name: N,
+  contract: C,
+): (typeof ROUTE_LIST)[N] & { operationId: N } & C {
+  return { operationId: name, ...ROUTE_LIST[name], ...contract };
+}
+
+const page = <T extends z.ZodType>(item: T) =>
+  z.object({
+    data: z.array(item),
+    nextCursor: z.string().nullable().describe("Pass as `cursor` for the next page; null on the last page"),
+  });
+
+const idParam = (what: string) => z.strictObject({ id: z.string().describe(`The ${what}'s id`) });
+const keyIdParam = z.strictObject({ keyId: z.string().describe("The key id (kw_live_… or kw_test_…)") });
+
 const keyWithSecret = z.object({
-  key: keyView,
+  key: keyViewSchema,
   secret: z.string().describe("Shown once. Store it now: Keyward keeps only a hash."),
 });
 
 export const API_ROUTES = {
-  listInventory: {
-    operationId: "listInventory",
-    method: "GET",
-    path: "/api/v1/inventory",
-    scope: "inventory:read",
-    auth: "key",
-    tag: "Inventory",
-    summary: "List inventory items (filters, cursor pagination)",
+  listInventory: defineRoute("listInventory", {
     query: listInventoryQuery,
     response: page(inventoryItemSchema),
-  },
-  getInventoryItem: {
-    operationId: "getInventoryItem",
-    method: "GET",
-    path: "/api/v1/inventory/{id}",
-    scope: "inventory:read",
-    auth: "key",
-    tag: "Inventory",
-    summary: "Get one inventory item",
+  }),
+  getInventoryItem: defineRoute("getInventoryItem", {
+    params: idParam("inventory item"),
     response: z.object({ data: inventoryItemSchema }),
     errors: ["not_found"],
-  },
-  listOffers: {
-    operationId: "listOffers",
-    method: "GET",
-    path: "/api/v1/offers",
-    scope: "offers:read",
-    auth: "key",
-    tag: "Offers",
-    summary: "List the offers of the key's owner (test keys see only test offers)",
+  }),
+  listOffers: defineRoute("listOffers", {
     query: listOffersQuery,
     response: page(offerSchema),
-  },
-  getOffer: {
-    operationId: "getOffer",
-    method: "GET",
-    path: "/api/v1/offers/{id}",
-    scope: "offers:read",
-    auth: "key",
-    tag: "Offers",
-    summary: "Get one offer",
+  }),
+  getOffer: defineRoute("getOffer", {
+    params: idParam("offer"),
     response: z.object({ data: offerSchema }),
     errors: ["not_found"],
-  },
-  createOffer: {
-    operationId: "createOffer",
-    method: "POST",
-    path: "/api/v1/offers",
-    scope: "offers:write",
-    auth: "key",
-    tag: "Offers",
-    summary: "Submit a purchase offer (Idempotency-Key header makes retries safe)",
+  }),
+  createOffer: defineRoute("createOffer", {
+    headers: z.object({
+      "Idempotency-Key": idempotencyKeyHeader
+        .optional()
+        .describe("Makes retries safe: a retry with the same key and body returns the first offer (200)"),
+    }),
     body: createOfferInput,
     response: z.object({ data: offerSchema }),
-    successStatus: 201,
-    errors: ["item_unavailable", "idempotency_conflict", "not_found"],
-  },
-  withdrawOffer: {
-    operationId: "withdrawOffer",
-    method: "POST",
-    path: "/api/v1/offers/{id}/withdraw",
-    scope: "offers:write",
-    auth: "key",
-    tag: "Offers",
-    summary: "Withdraw a pending offer",
+    // 200: a retry with the same Idempotency-Key and body replays the offer first created.
+    success: [201, 200],
+    errors: ["not_found", "item_unavailable", "idempotency_conflict"],
+  }),
+  withdrawOffer: defineRoute("withdrawOffer", {
+    params: idParam("offer"),
     response: z.object({ data: offerSchema }),
     errors: ["not_found", "conflict"],
-  },
-  listLogs: {
-    operationId: "listLogs",
-    method: "GET",
-    path: "/api/v1/logs",
-    scope: "logs:read",
-    auth: "key",
-    tag: "Logs",
-    summary: "Read the key owner's request log (same filters as the dashboard; keyset pagination)",
+  }),
+  listLogs: defineRoute("listLogs", {
     query: logPageInput,
-    response: page(logEntrySchema),
-  },
-  listKeys: {
-    operationId: "listKeys",
-    method: "GET",
-    path: "/api/v1/keys",
-    scope: "keys:read",
-    auth: "key-or-session",
-    tag: "Keys",
-    summary: "List API keys",
+    response: logPageSchema,
+  }),
+  listKeys: defineRoute("listKeys", {
     query: listKeysQuery,
-    response: page(keyView),
-  },
-  createKey: {
-    operationId: "createKey",
-    method: "POST",
-    path: "/api/v1/keys",
-    scope: "keys:write",
-    auth: "key-or-session",
-    tag: "Keys",
-    summary: "Create an API key pair (the secret is returned once)",
+    response: page(keyViewSchema),
+  }),
+  createKey: defineRoute("createKey", {
     body: createKeyInput,
     response: keyWithSecret,
-    successStatus: 201,
-  },
-  getKey: {
-    operationId: "getKey",
-    method: "GET",
-    path: "/api/v1/keys/{keyId}",
-    scope: "keys:read",
-    auth: "key-or-session",
-    tag: "Keys",
-    summary: "Get one API key (never its secret)",
-    response: z.object({ data: keyView }),
+    success: [201],
+  }),
+  getKey: defineRoute("getKey", {
+    params: keyIdParam,
+    response: z.object({ data: keyViewSchema }),
     errors: ["not_found"],
-  },
-  updateKey: {
-    operationId: "updateKey",
-    method: "PATCH",
-    path: "/api/v1/keys/{keyId}",
-    scope: "keys:write",
-    auth: "key-or-session",
-    tag: "Keys",
-    summary: "Change a key's name, partner, description, scopes, expiry, IP allowlist or rate limit",
+  }),
+  updateKey: defineRoute("updateKey", {
+    params: keyIdParam,
     body: updateKeyInput,
-    response: z.object({ data: keyView }),
-    errors: ["not_found", "conflict"],
-  },
-  rotateKey: {
-    operationId: "rotateKey",
-    method: "POST",
-    path: "/api/v1/keys/{keyId}/rotate",
-    scope: "keys:write",
-    auth: "key-or-session",
-    tag: "Keys",
-    summary: "Issue a new secret; the old one keeps working for graceSeconds",
+    response: z.object({ data: keyViewSchema }),
+    // forbidden: support staff may read and revoke another user's key, not change it.
+    errors: ["not_found", "conflict", "forbidden"],
+  }),
+  rotateKey: defineRoute("rotateKey", {
+    params: keyIdParam,
     body: rotateKeyInput,
+    bodyOptional: true,
     response: keyWithSecret,
-    errors: ["not_found", "conflict"],
-  },
-  revokeKey: {
-    operationId: "revokeKey",
-    method: "POST",
-    path: "/api/v1/keys/{keyId}/revoke",
-    scope: "keys:write",
-    auth: "key-or-session",
-    tag: "Keys",
-    summary: "Revoke a key for good (takes effect on the next request)",
+    errors: ["not_found", "conflict", "forbidden"],
+  }),
+  revokeKey: defineRoute("revokeKey", {
+    params: keyIdParam,
     body: revokeKeyInput,
-    response: z.object({ data: keyView }),
+    response: z.object({ data: keyViewSchema }),
     errors: ["not_found", "conflict"],
-  },
-} as const satisfies Record<string, ApiRoute>;
-
-export type ApiRouteName = keyof typeof API_ROUTES;
+  }),
+} satisfies { [N in RouteName]: ApiRoute & { operationId: N } };
 
 export const ALL_API_ROUTES: readonly ApiRoute[] = Object.values(API_ROUTES);
 
-/** The endpoints a scope set allows (the scope picker's advanced view). */
-export function endpointsForScopes(
-  scopes: readonly string[],
-): Pick<ApiRoute, "method" | "path" | "scope" | "summary">[] {
-  const set = new Set(scopes);
-  return ALL_API_ROUTES.filter((r) => set.has(r.scope)).map(({ method, path, scope, summary }) => ({
-    method,
-    path,
-    scope,
-    summary,
-  }));
+/** The statuses a route answers with on success (the first is the usual one). */
+export function successStatuses(route: ApiRoute): readonly SuccessStatus[] {
+  return route.success ?? [200];
 }
+
+/** Every error code a route can answer with: the guard's (derived from its shape) and its own. */
+export function errorCodesOf(route: ApiRoute): ErrorCode[] {
+  return [...new Set<ErrorCode>([...guardErrorCodes(route), ...(route.errors ?? [])])];
+}
+
+/** What a handler of the route returns as the JSON body: the response schema's type, nothing else. */
+export type ResponseBody<R extends ApiRoute> = z.output<R["response"]>;
+export type RouteSuccessStatus<R extends ApiRoute> = R extends { success: readonly (infer S)[] } ? S : 200;
+
+type KeysOfUnion<T> = T extends unknown ? keyof T : never;
+type FieldOf<Shape, K> = Shape extends unknown ? (K extends keyof Shape ? Shape[K] : never) : never;
+type ItemPath<P extends string> = P extends `${infer Head}.` ? `${Head}[].` : "[].";
+
+/**
+ * The paths of fields in T that Shape does not have ("data.updatedAt", "data[].extra"); never when T has only
+ * documented fields. Lets the guard's types refuse a handler whose answer carries an undocumented field.
+ */
+export type UndocumentedFields<T, Shape, Path extends string = ""> = T extends readonly (infer Item)[]
+  ? Shape extends readonly (infer ShapeItem)[]
+    ? UndocumentedFields<Item, ShapeItem, ItemPath<Path>>
+    : never
+  : T extends object
+    ? Shape extends object
+      ? | `${Path}${Exclude<keyof T, KeysOfUnion<Shape>> & string}`
+        | {
+            [K in keyof T & KeysOfUnion<Shape> & string]: UndocumentedFields<T[K], FieldOf<Shape, K>, `${Path}${K}.`>;
+          }[keyof T & KeysOfUnion<Shape> & string]
+      : never
+    : never;

@@ -2,7 +2,8 @@ import { parseArgs } from "node:util";
 import { db } from "../lib/db";
 import { closeServices } from "../lib/services";
 import { createKey } from "../lib/keys/create-key";
-import { toApiError } from "../lib/errors";
+import { parseOrThrow, toApiError } from "../lib/errors";
+import { createKeyInput } from "../lib/keys/key-input";
 
 /**
  * Operator CLI: create a key for an existing user (bootstrap automation, benchmarks, tests).
@@ -41,7 +42,7 @@ async function main() {
     ip: null,
   };
   try {
-    const { key, secret } = await createKey(actor, {
+    const input = parseOrThrow(createKeyInput, {
       name: values.name,
       partner: values.partner,
       environment: values.env,
@@ -49,6 +50,7 @@ async function main() {
       ...(values["rate-limit"] ? { rateLimitPerMinute: Number(values["rate-limit"]) } : {}),
       ...(values["ip-allowlist"] ? { ipAllowlist: values["ip-allowlist"].split(",").map((s) => s.trim()) } : {}),
     });
+    const { key, secret } = await createKey(actor, input);
     if (values.json) console.log(JSON.stringify({ keyId: key.keyId, secret }));
     else console.log(`key id: ${key.keyId}\nsecret: ${secret}\n(shown once: store it now)`);
   } catch (err) {

@@ -5,7 +5,8 @@ import { createKey } from "../lib/keys/create-key";
 import { closeServices, services } from "../lib/services";
 import type { LogEntry } from "../lib/logs/log-entry";
 import { hashPassword } from "../lib/auth/password";
-import { API_ROUTES } from "../lib/api-routes";
+import { API_ROUTES, successStatuses } from "../lib/api-routes";
+import { createKeyInput } from "../lib/keys/key-input";
 import type { Scope } from "../lib/scopes";
 
 /**
@@ -97,7 +98,7 @@ async function main() {
           keyId: (
             await createKey(
               { kind: "user", userId: owner.id, email: owner.email, role: "user", ip: null },
-              { name: `[seed] ${p.name}`, partner: p.partner, scopes: p.scopes },
+              createKeyInput.parse({ name: `[seed] ${p.name}`, partner: p.partner, scopes: p.scopes }),
             )
           ).key.keyId,
         },
@@ -132,7 +133,7 @@ async function main() {
       const key = weighted(keys, random());
       const { route } = weighted(ROUTES, random());
       const roll = random();
-      let status: number = "successStatus" in route ? route.successStatus : 200;
+      let status: number = successStatuses(route)[0]!;
       let errorCode: string | null = null;
       let known = true;
       if (!key.scopes.includes(route.scope)) [status, errorCode] = [403, "insufficient_scope"];

@@ -2,11 +2,13 @@ import { expect } from "vitest";
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
 import { createServices, installServices, services, type ServiceFactories } from "@/lib/services";
-import { ApiError } from "@/lib/errors";
+import { ApiError, parseOrThrow } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor";
 import { createKey } from "@/lib/keys/create-key";
+import { createKeyInput } from "@/lib/keys/key-input";
 import type { Scope } from "@/lib/scopes";
 import type { LogEntry } from "@/lib/logs/log-entry";
+import { logPageInput, type LogPageInput } from "@/lib/logs/log-query-input";
 
 export type UserActor = Extract<Actor, { kind: "user" }>;
 
@@ -17,8 +19,9 @@ export async function makeUser(role: "user" | "support" = "user"): Promise<UserA
   return { kind: "user", userId: user.id, email, role, ip: "203.0.113.10" };
 }
 
+/** A key made as the dashboard makes it: the input is parsed with the API's schema first. */
 export async function makeKey(owner: UserActor, input: { scopes?: Scope[]; [k: string]: unknown } = {}) {
-  return createKey(owner, { name: "Test key", scopes: [], ...input });
+  return createKey(owner, parseOrThrow(createKeyInput, { name: "Test key", scopes: [], ...input }));
 }
 
 /** Call a route handler the way Next.js does. */
@@ -50,6 +53,11 @@ export async function call(
   // Tests read arbitrary JSON bodies; `any` keeps them free of casts at every property access.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, any>) : null };
+}
+
+/** Log query input parsed as the API's guard and the dashboard parse it (defaults applied, "query." messages). */
+export function logPage(input: unknown): LogPageInput {
+  return parseOrThrow(logPageInput, input, "query");
 }
 
 /** The credentials of a key made by makeKey, in the shape call() takes. */

@@ -1,7 +1,7 @@
 "use client";
 
 import { useId } from "react";
-import { endpointsForScopes } from "@/lib/api-routes";
+import { endpointsForScopes } from "@/lib/route-list";
 import {
   RESOURCES,
   SCOPE_TEMPLATES,

@@ -1,8 +1,18 @@
 import "server-only";
 import { performance } from "node:perf_hooks";
-import type { ApiRoute } from "../api-routes";
-import { ApiError, toApiError, toErrorResponse } from "../errors";
+import type { z } from "zod";
+import {
+  successStatuses,
+  type ApiRoute,
+  type ResponseBody,
+  type RouteSuccessStatus,
+  type SuccessStatus,
+  type UndocumentedFields,
+} from "../api-routes";
+import { ApiError, parseOrThrow, toApiError, toErrorResponse } from "../errors";
 import { newRequestId } from "../http/request-id";
+import { queryParams } from "../http/query-params";
+import { readJsonBody } from "../http/read-json";
 import { clientIp } from "../http/client-ip";
 import { isWellFormedKeyId, isWellFormedSecret } from "../keys/key-format";
 import { hashSecret, hashesEqual } from "../keys/secret-hash";
@@ -13,17 +23,71 @@ import type { LogEntry } from "../logs/log-entry";
 import type { Actor } from "./actor";
 import { looksLikeSecret, readCredentials, SECRET_AS_KEY_ID_HINT } from "./credentials";
 
-export type RouteParams = Record<string, string>;
+export type KeyActor = Extract<Actor, { kind: "key" }>;
 
-export type GuardedContext = {
+/** The parsed value of one of the route's input schemas; undefined when the route declares none. */
+type Parsed<R, Field extends "params" | "query" | "headers" | "body"> = R extends {
+  [F in Field]: infer S extends z.ZodType;
+}
+  ? z.output<S>
+  : undefined;
+
+/** What a handler receives: who is calling, and its input already parsed with the route's catalog schemas. */
+export type GuardedContext<R extends ApiRoute = ApiRoute> = {
   requestId: string;
-  actor: Actor;
+  /** Key-only routes always have a key actor; key-or-session routes may have a signed-in dashboard user. */
+  actor: R["auth"] extends "key" ? KeyActor : Actor;
   /** The verified key; null when a signed-in dashboard user called a key-or-session route. */
-  key: CachedKey | null;
-  params: RouteParams;
+  key: R["auth"] extends "key" ? CachedKey : CachedKey | null;
+  params: Parsed<R, "params">;
+  query: Parsed<R, "query">;
+  headers: Parsed<R, "headers">;
+  body: Parsed<R, "body">;
 };
 
-export type GuardedHandler = (req: Request, ctx: GuardedContext) => Promise<Response>;
+const REPLY: unique symbol = Symbol("keyward.reply");
+
+/** A response body with a status other than the route's usual one, or extra headers. */
+export type Reply<Body, Status extends SuccessStatus> = {
+  readonly [REPLY]: true;
+  body: Body;
+  status: Status;
+  headers?: Record<string, string>;
+};
+
+export function reply<Body, Status extends SuccessStatus>(
+  body: Body,
+  init: { status: Status; headers?: Record<string, string> },
+): Reply<Body, Status> {
+  return { [REPLY]: true, body, ...init };
+}
+
+function isReply(value: unknown): value is Reply<unknown, SuccessStatus> {
+  return typeof value === "object" && value !== null && REPLY in value;
+}
+
+/**
+ * What a handler may return: the route's documented response body (answered with its usual status), or a
+ * reply() with another documented success status. Never a Response: the guard writes it.
+ */
+export type HandlerResult<R extends ApiRoute> = ResponseBody<R> | Reply<ResponseBody<R>, RouteSuccessStatus<R>>;
+
+export type GuardedHandler<R extends ApiRoute, Result = HandlerResult<R>> = (
+  req: Request,
+  ctx: GuardedContext<R>,
+) => Promise<Result>;
+
+type BodyOf<Result> = Result extends Reply<infer Body, SuccessStatus> ? Body : Result;
+
+/**
+ * Structural typing lets a value with more fields than the response type through; the document (and strict
+ * generated clients) would not. This turns any such field into a type error that names it.
+ */
+type OnlyDocumentedFields<Result, R extends ApiRoute> = [UndocumentedFields<BodyOf<Result>, ResponseBody<R>>] extends [
+  never,
+]
+  ? unknown
+  : { "undocumented response field": UndocumentedFields<BodyOf<Result>, ResponseBody<R>> };
 
 type NextContext = { params: Promise<Record<string, string | string[] | undefined>> };
 
@@ -85,7 +149,7 @@ function checkKeyState(key: CachedKey, ip: string | null, route: ApiRoute, now: 
   }
 }
 
-function keyActor(key: CachedKey, ip: string | null): Actor {
+function keyActor(key: CachedKey, ip: string | null): KeyActor {
   return {
     kind: "key",
     apiKeyId: key.apiKeyId,
@@ -97,11 +161,31 @@ function keyActor(key: CachedKey, ip: string | null): Actor {
   };
 }
 
-async function resolveParams(ctx: NextContext | undefined): Promise<RouteParams> {
+async function resolveParams(ctx: NextContext | undefined): Promise<Record<string, string>> {
   const raw = ctx?.params ? await ctx.params : {};
-  const params: RouteParams = {};
+  const params: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw)) if (typeof v === "string") params[k] = v;
   return params;
+}
+
+/**
+ * The route's input, parsed with its catalog schemas before the handler runs: path params, query ("query.x"
+ * in messages), named headers ("headers.X"), then the JSON body (413, 415, malformed JSON, then its fields).
+ */
+async function parseInput(route: ApiRoute, req: Request, nextCtx: NextContext | undefined) {
+  const params = route.params ? parseOrThrow(route.params, await resolveParams(nextCtx), "path") : undefined;
+  const query = route.query ? parseOrThrow(route.query, queryParams(req), "query") : undefined;
+  const headers = route.headers
+    ? parseOrThrow(
+        route.headers,
+        Object.fromEntries(Object.keys(route.headers.shape).map((name) => [name, req.headers.get(name) ?? undefined])),
+        "headers",
+      )
+    : undefined;
+  const body = route.body
+    ? parseOrThrow(route.body, await readJsonBody(req, { optional: route.bodyOptional ?? false }))
+    : undefined;
+  return { params, query, headers, body };
 }
 
 /** Session-authenticated writes must come from our own pages (SameSite cookies plus an Origin check). */
@@ -138,10 +222,15 @@ async function throttleUnauthenticated(ip: string | null): Promise<ApiError | nu
 
 /**
  * The partner API guard: credentials -> key cache -> constant-time secret check -> status/expiry -> IP
- * allowlist -> scope -> rate limit -> handler -> request log. Every outcome, refusals included, is logged
- * through the buffered writer; the request never waits for the database once the key is warm.
+ * allowlist -> scope -> rate limit -> input parsed with the route's catalog schemas -> handler -> JSON response
+ * -> request log. Every outcome, refusals included, is logged through the buffered writer; the request never
+ * waits for the database once the key is warm. The handler's result is typed by the route's response schema.
  */
-export function withApiKey(route: ApiRoute, handler: GuardedHandler, options: GuardOptions = {}) {
+export function withApiKey<R extends ApiRoute, Result extends HandlerResult<R>>(
+  route: R,
+  handler: GuardedHandler<R, Result & OnlyDocumentedFields<Result, R>>,
+  options: GuardOptions = {},
+) {
   return async function guarded(req: Request, nextCtx?: NextContext): Promise<Response> {
     const started = performance.now();
     const now = Date.now();
@@ -194,11 +283,15 @@ export function withApiKey(route: ApiRoute, handler: GuardedHandler, options: Gu
         assertSameOrigin(req);
         actor = sessionUser;
       }
-      response = await handler(req, { requestId, actor, key, params: await resolveParams(nextCtx) });
-      response.headers.set("X-Request-Id", requestId);
-      for (const [k, v] of Object.entries(extraHeaders)) response.headers.set(k, v);
-      // Authenticated answers (and one-time secrets) must not sit in any shared or browser cache.
-      if (!response.headers.has("Cache-Control")) response.headers.set("Cache-Control", "no-store");
+      const input = await parseInput(route, req, nextCtx);
+      // The context's types follow the route (GuardedContext<R>); at run time it is what the route declares.
+      const result: unknown = await handler(req, { requestId, actor, key, ...input } as GuardedContext<R>);
+      const answer = isReply(result) ? result : { body: result, status: successStatuses(route)[0]!, headers: {} };
+      response = Response.json(answer.body, {
+        status: answer.status,
+        // Authenticated answers (and one-time secrets) must not sit in any shared or browser cache.
+        headers: { "Cache-Control": "no-store", ...answer.headers, ...extraHeaders, "X-Request-Id": requestId },
+      });
     } catch (err) {
       let apiError = toApiError(err);
       if (UNAUTHENTICATED.has(apiError.code)) apiError = (await throttleUnauthenticated(ip)) ?? apiError;

@@ -1,6 +1,4 @@
 import "server-only";
-import type { z } from "zod";
-import { parseOrThrow } from "../errors";
 
 /** Query parameters as a plain object in which repeated parameters become arrays. */
 export function queryParams(source: Request | URLSearchParams): Record<string, string | string[]> {
@@ -11,9 +9,4 @@ export function queryParams(source: Request | URLSearchParams): Record<string, s
     out[key] = all.length > 1 ? all : all[0]!;
   }
   return out;
-}
-
-/** Validate query parameters. */
-export function readQuery<T extends z.ZodType>(req: Request, schema: T): z.infer<T> {
-  return parseOrThrow(schema, queryParams(req), "query");
 }

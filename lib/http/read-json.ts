@@ -1,6 +1,5 @@
 import "server-only";
-import type { z } from "zod";
-import { ApiError, invalidField, parseOrThrow } from "../errors";
+import { ApiError, invalidField } from "../errors";
 
 const MAX_JSON_BYTES = 64 * 1024;
 
@@ -29,7 +28,7 @@ async function readLimitedText(req: Request): Promise<string> {
 
 /**
  * The JSON body, checked only as JSON: 415 for another media type, 413 when too large, 400 when malformed.
- * For lib/ functions that validate their own input (the key operations, shared with server actions).
+ * The API-key guard then parses it with the route's body schema (lib/api-routes.ts).
  */
 export async function readJsonBody(req: Request, opts: { optional?: boolean } = {}): Promise<unknown> {
   const text = await readLimitedText(req);
@@ -43,13 +42,4 @@ export async function readJsonBody(req: Request, opts: { optional?: boolean } = 
   } catch {
     throw invalidField("(body)", "not valid JSON", "The body is not valid JSON.");
   }
-}
-
-/** The JSON body validated with a schema (400 naming the field when invalid). */
-export async function readJson<T extends z.ZodType>(
-  req: Request,
-  schema: T,
-  opts: { optional?: boolean } = {},
-): Promise<z.infer<T>> {
-  return parseOrThrow(schema, await readJsonBody(req, opts));
 }

@@ -1,7 +1,9 @@
+import "server-only";
 import { z } from "zod";
+import { isoDateTime } from "../schema-values";
 
 export const CONDITIONS = ["A", "B", "C", "D"] as const;
-const INVENTORY_STATUSES = ["available", "reserved", "sold"] as const;
+export const INVENTORY_STATUSES = ["available", "reserved", "sold"] as const;
 
 export const listInventoryQuery = z
   .strictObject({
@@ -31,6 +33,7 @@ export const listInventoryQuery = z
     message: "minPriceCents must not exceed maxPriceCents",
     path: ["minPriceCents"],
   });
+export type ListInventoryQuery = z.infer<typeof listInventoryQuery>;
 
 export const inventoryItemSchema = z.object({
   id: z.string(),
@@ -41,5 +44,6 @@ export const inventoryItemSchema = z.object({
   priceCents: z.number().int(),
   currency: z.string(),
   status: z.enum(INVENTORY_STATUSES),
-  updatedAt: z.string(),
+  updatedAt: isoDateTime,
 });
+export type InventoryItem = z.output<typeof inventoryItemSchema>;

@@ -1,8 +1,8 @@
 import "server-only";
 import { db, type Prisma } from "../db";
 import { ApiError } from "../errors";
-import type { z } from "zod";
-import type { listInventoryQuery } from "./inventory-input";
+import { storedEnum } from "../schema-values";
+import { CONDITIONS, INVENTORY_STATUSES, type InventoryItem, type ListInventoryQuery } from "./inventory-input";
 
 type InventoryRow = {
   id: string;
@@ -16,16 +16,16 @@ type InventoryRow = {
   updatedAt: Date;
 };
 
-function toInventoryView(row: InventoryRow) {
+function toInventoryView(row: InventoryRow): InventoryItem {
   return {
     id: row.id,
     brand: row.brand,
     model: row.model,
     storageGb: row.storageGb,
-    condition: row.condition,
+    condition: storedEnum(CONDITIONS, row.condition, "inventory condition"),
     priceCents: row.priceCents,
     currency: row.currency,
-    status: row.status,
+    status: storedEnum(INVENTORY_STATUSES, row.status, "inventory status"),
     updatedAt: row.updatedAt.toISOString(),
   };
 }
@@ -37,7 +37,9 @@ async function canonicalBrand(brand: string): Promise<string> {
   return brands.find((b) => b.brand.toLowerCase() === brand.toLowerCase())?.brand ?? brand;
 }
 
-export async function listInventory(q: z.infer<typeof listInventoryQuery>) {
+export async function listInventory(
+  q: ListInventoryQuery,
+): Promise<{ data: InventoryItem[]; nextCursor: string | null }> {
   const where: Prisma.InventoryItemWhereInput = {
     ...(q.brand ? { brand: await canonicalBrand(q.brand) } : {}),
     ...(q.model ? { model: { contains: q.model } } : {}),
@@ -53,7 +55,7 @@ export async function listInventory(q: z.infer<typeof listInventoryQuery>) {
   return { data: page.map(toInventoryView), nextCursor: rows.length > q.limit ? page[page.length - 1]!.id : null };
 }
 
-export async function getInventoryItemOrThrow(id: string) {
+export async function getInventoryItemOrThrow(id: string): Promise<InventoryItem> {
   const row = id.length <= 64 ? await db().inventoryItem.findUnique({ where: { id } }) : null;
   if (!row) throw new ApiError("not_found", `No inventory item with id "${id}".`);
   return toInventoryView(row);

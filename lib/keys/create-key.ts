@@ -1,29 +1,27 @@
 import "server-only";
 import { db } from "../db";
-import { parseOrThrow } from "../errors";
 import { actingOwnerId, type Actor } from "../auth/actor";
 import { normaliseScopes } from "../scopes";
 import { generateKeyId, generateSecret, lastFour } from "./key-format";
 import { hashSecret } from "./secret-hash";
-import { createKeyInput } from "./key-input";
+import type { CreateKeyInput } from "./key-input";
 import { recordAudit } from "./audit";
 import { assertNoEscalation, assertWithinActorLimits } from "./key-access";
 import { keyViewInclude, toKeyView, type KeyView } from "./key-view";
 import { invalidateKey } from "./invalidate-key";
 
-/** Create a key pair. The secret is in the result exactly once; only its HMAC is stored. */
-export async function createKey(actor: Actor, input: unknown): Promise<{ key: KeyView; secret: string }> {
+/**
+ * Create a key pair from parsed input (the API's guard or the server action parsed it with createKeyInput).
+ * The secret is in the result exactly once; only its HMAC is stored.
+ */
+export async function createKey(actor: Actor, data: CreateKeyInput): Promise<{ key: KeyView; secret: string }> {
   // A key creating keys defaults to its own environment (a test key makes test keys).
-  const withDefaults =
-    actor.kind === "key" && input && typeof input === "object" && !("environment" in input)
-      ? { ...input, environment: actor.environment }
-      : input;
-  const data = parseOrThrow(createKeyInput, withDefaults);
+  const environment = data.environment ?? (actor.kind === "key" ? actor.environment : "live");
   const scopes = normaliseScopes(data.scopes);
-  assertNoEscalation(actor, { scopes, environment: data.environment });
+  assertNoEscalation(actor, { scopes, environment });
 
-  const keyId = generateKeyId(data.environment);
-  const secret = generateSecret(data.environment);
+  const keyId = generateKeyId(environment);
+  const secret = generateSecret(environment);
   const ownerId = actingOwnerId(actor);
 
   const row = await db().$transaction(async (tx) => {
@@ -39,7 +37,7 @@ export async function createKey(actor: Actor, input: unknown): Promise<{ key: Ke
         name: data.name,
         partner: data.partner ?? null,
         description: data.description ?? null,
-        environment: data.environment,
+        environment,
         scopes: JSON.stringify(scopes),
         ipAllowlist: JSON.stringify(data.ipAllowlist),
         rateLimitPerMinute: data.rateLimitPerMinute ?? null,
@@ -56,7 +54,7 @@ export async function createKey(actor: Actor, input: unknown): Promise<{ key: Ke
       actor,
       changes: {
         name: data.name,
-        environment: data.environment,
+        environment,
         scopes,
         ...(data.partner ? { partner: data.partner } : {}),
         ...(data.expiresAt ? { expiresAt: data.expiresAt.toISOString() } : {}),

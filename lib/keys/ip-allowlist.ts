@@ -1,3 +1,4 @@
+import "server-only";
 import ipaddr from "ipaddr.js";
 
 type ParsedRange = [ipaddr.IPv4 | ipaddr.IPv6, number];

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { SCOPES } from "../scopes";
 import { KEY_ENVIRONMENTS, KEY_STATUSES, MAX_GRACE_SECONDS } from "./key-vocabulary";
@@ -46,12 +47,16 @@ export const createKeyInput = z.strictObject({
   name: z.string().trim().min(1, "is required").max(80, "at most 80 characters"),
   partner: optionalText(80),
   description: optionalText(500),
-  environment: z.enum(KEY_ENVIRONMENTS, { error: "expected live or test" }).default("live"),
+  environment: z
+    .enum(KEY_ENVIRONMENTS, { error: "expected live or test" })
+    .optional()
+    .describe("Defaults to the calling key's own environment (a dashboard user: live)"),
   scopes: scopeList.default([]),
   expiresAt: futureDate,
   ipAllowlist: ipList.default([]),
   rateLimitPerMinute: rateLimit,
 });
+export type CreateKeyInput = z.infer<typeof createKeyInput>;
 
 export const updateKeyInput = z
   .strictObject({
@@ -64,6 +69,7 @@ export const updateKeyInput = z
     rateLimitPerMinute: rateLimit,
   })
   .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
+export type UpdateKeyInput = z.infer<typeof updateKeyInput>;
 
 export const rotateKeyInput = z.strictObject({
   graceSeconds: z
@@ -73,10 +79,12 @@ export const rotateKeyInput = z.strictObject({
     .max(MAX_GRACE_SECONDS, `at most ${MAX_GRACE_SECONDS} (30 days)`)
     .default(0),
 });
+export type RotateKeyInput = z.infer<typeof rotateKeyInput>;
 
 export const revokeKeyInput = z.strictObject({
   reason: z.string().trim().min(1, "is required").max(500, "at most 500 characters"),
 });
+export type RevokeKeyInput = z.infer<typeof revokeKeyInput>;
 
 export const listKeysQuery = z.object({
   status: z.enum(KEY_STATUSES).optional(),
@@ -86,3 +94,4 @@ export const listKeysQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
 });
+export type ListKeysQuery = z.infer<typeof listKeysQuery>;

@@ -1,7 +1,8 @@
 import "server-only";
-import type { Scope } from "../scopes";
-import { normaliseScopes } from "../scopes";
-import type { KeyEnvironment, KeyStatus } from "./key-vocabulary";
+import { z } from "zod";
+import { SCOPES, normaliseScopes } from "../scopes";
+import { isoDateTime } from "../schema-values";
+import { KEY_ENVIRONMENTS, KEY_STATUSES, type KeyStatus } from "./key-vocabulary";
 
 export type { KeyStatus } from "./key-vocabulary";
 
@@ -29,28 +30,30 @@ type KeyRow = {
   secrets?: { lastFour: string; createdAt: Date; retiresAt: Date | null }[];
 };
 
-/** What the API and dashboard show of a key. Never includes a secret or its hash. */
-export type KeyView = {
-  keyId: string;
-  name: string;
-  partner: string | null;
-  description: string | null;
-  environment: KeyEnvironment;
-  scopes: Scope[];
-  ipAllowlist: string[];
-  rateLimitPerMinute: number | null;
-  expiresAt: string | null;
-  status: KeyStatus;
-  createdAt: string;
-  updatedAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  revokedReason: string | null;
-  ownerEmail?: string;
-  secret: { lastFour: string; createdAt: string } | null;
-  /** Rotated-out secrets still accepted until retiresAt (the grace period). */
-  secretsInGrace: { lastFour: string; retiresAt: string }[];
-};
+/** What the API and dashboard show of a key (the API documents exactly this). Never a secret or its hash. */
+export const keyViewSchema = z.object({
+  keyId: z.string(),
+  name: z.string(),
+  partner: z.string().nullable(),
+  description: z.string().nullable(),
+  environment: z.enum(KEY_ENVIRONMENTS),
+  scopes: z.array(z.enum(SCOPES)),
+  ipAllowlist: z.array(z.string()),
+  rateLimitPerMinute: z.number().int().nullable(),
+  expiresAt: isoDateTime.nullable(),
+  status: z.enum(KEY_STATUSES),
+  createdAt: isoDateTime,
+  updatedAt: isoDateTime,
+  lastUsedAt: isoDateTime.nullable(),
+  revokedAt: isoDateTime.nullable(),
+  revokedReason: z.string().nullable(),
+  ownerEmail: z.string().optional().describe("The owner's email; only in answers to support staff"),
+  secret: z.object({ lastFour: z.string(), createdAt: isoDateTime }).nullable(),
+  secretsInGrace: z
+    .array(z.object({ lastFour: z.string(), retiresAt: isoDateTime }))
+    .describe("Rotated-out secrets still accepted until retiresAt (the grace period)"),
+});
+export type KeyView = z.output<typeof keyViewSchema>;
 
 export function parseJsonArray(text: string): string[] {
   try {

@@ -1,11 +1,24 @@
 import { describe, expect, it, test } from "vitest";
 import { keyTableCounts, makeKey, makeUser, rejectionOf } from "@/test/fixtures";
 import { db } from "@/lib/db";
-import { createKey } from "./create-key";
-import { updateKey } from "./update-key";
-import { rotateKey } from "./rotate-key";
-import { revokeKey } from "./revoke-key";
+import { parseOrThrow } from "@/lib/errors";
+import type { Actor } from "@/lib/auth/actor";
+import { createKey as createParsed } from "./create-key";
+import { updateKey as updateParsed } from "./update-key";
+import { rotateKey as rotateParsed } from "./rotate-key";
+import { revokeKey as revokeParsed } from "./revoke-key";
+import { createKeyInput, revokeKeyInput, rotateKeyInput, updateKeyInput } from "./key-input";
 import { SCOPES } from "../scopes";
+
+// As the API's guard and the server actions call them: the input parsed with the route catalog's schema
+// (lib/api-routes.ts), then the operation. Validation failures must leave nothing written.
+const createKey = async (actor: Actor, input: unknown) => createParsed(actor, parseOrThrow(createKeyInput, input));
+const updateKey = async (actor: Actor, keyId: string, input: unknown) =>
+  updateParsed(actor, keyId, parseOrThrow(updateKeyInput, input));
+const rotateKey = async (actor: Actor, keyId: string, input: unknown) =>
+  rotateParsed(actor, keyId, parseOrThrow(rotateKeyInput, input));
+const revokeKey = async (actor: Actor, keyId: string, input: unknown) =>
+  revokeParsed(actor, keyId, parseOrThrow(revokeKeyInput, input));
 
 const KNOWN = SCOPES.join(", ");
 

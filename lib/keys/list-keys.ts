@@ -1,15 +1,13 @@
 import "server-only";
 import { db, type Prisma } from "../db";
-import { parseOrThrow } from "../errors";
 import { environmentFilter, ownerFilter, type Actor } from "../auth/actor";
-import { listKeysQuery } from "./key-input";
+import type { ListKeysQuery } from "./key-input";
 import { keyViewInclude, toKeyView, type KeyView } from "./key-view";
 
 export type KeyPage = { data: KeyView[]; nextCursor: string | null };
 
 /** Keys the actor may see, newest first, a page at a time (cursor = the last key id of the previous page). */
-export async function listKeys(actor: Actor, query: unknown): Promise<KeyPage> {
-  const q = parseOrThrow(listKeysQuery, query, "query");
+export async function listKeys(actor: Actor, q: ListKeysQuery): Promise<KeyPage> {
   const owner = ownerFilter(actor);
   const now = new Date();
   const conditions: Prisma.ApiKeyWhereInput[] = [];

@@ -1,16 +1,15 @@
 import "server-only";
 import { db } from "../db";
-import { ApiError, parseOrThrow } from "../errors";
+import { ApiError } from "../errors";
 import type { Actor } from "../auth/actor";
-import { revokeKeyInput } from "./key-input";
+import type { RevokeKeyInput } from "./key-input";
 import { recordAudit } from "./audit";
 import { findVisibleKeyOrThrow } from "./key-access";
 import { keyViewInclude, toKeyView, type KeyView } from "./key-view";
 import { invalidateKey } from "./invalidate-key";
 
 /** Revoke a key for good: the next request with it is refused. Support staff may revoke any key. */
-export async function revokeKey(actor: Actor, keyId: string, input: unknown): Promise<KeyView> {
-  const { reason } = parseOrThrow(revokeKeyInput, input ?? {});
+export async function revokeKey(actor: Actor, keyId: string, { reason }: RevokeKeyInput): Promise<KeyView> {
   const now = new Date();
   const row = await db().$transaction(async (tx) => {
     const current = await findVisibleKeyOrThrow(tx, actor, keyId);

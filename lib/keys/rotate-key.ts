@@ -1,10 +1,10 @@
 import "server-only";
 import { db } from "../db";
-import { ApiError, parseOrThrow } from "../errors";
+import { ApiError } from "../errors";
 import type { Actor } from "../auth/actor";
 import { generateSecret, lastFour, type KeyEnvironment } from "./key-format";
 import { hashSecret } from "./secret-hash";
-import { rotateKeyInput } from "./key-input";
+import type { RotateKeyInput } from "./key-input";
 import { recordAudit } from "./audit";
 import {
   assertMayModify,
@@ -24,9 +24,8 @@ import { invalidateKey } from "./invalidate-key";
 export async function rotateKey(
   actor: Actor,
   keyId: string,
-  input: unknown,
+  { graceSeconds }: RotateKeyInput,
 ): Promise<{ key: KeyView; secret: string }> {
-  const { graceSeconds } = parseOrThrow(rotateKeyInput, input ?? {});
   const now = new Date();
   const graceEnds = new Date(now.getTime() + graceSeconds * 1000);
   let secret = "";

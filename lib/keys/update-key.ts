@@ -1,9 +1,9 @@
 import "server-only";
 import { db } from "../db";
-import { ApiError, parseOrThrow } from "../errors";
+import { ApiError } from "../errors";
 import type { Actor } from "../auth/actor";
 import { normaliseScopes } from "../scopes";
-import { updateKeyInput } from "./key-input";
+import type { UpdateKeyInput } from "./key-input";
 import { recordAudit, type FieldChanges } from "./audit";
 import {
   assertMayModify,
@@ -18,9 +18,8 @@ import { invalidateKey } from "./invalidate-key";
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-/** Change a key's name, partner, description, scopes or limits. Records exactly what changed. */
-export async function updateKey(actor: Actor, keyId: string, input: unknown): Promise<KeyView> {
-  const data = parseOrThrow(updateKeyInput, input);
+/** Change a key's name, partner, description, scopes or limits (parsed input). Records exactly what changed. */
+export async function updateKey(actor: Actor, keyId: string, data: UpdateKeyInput): Promise<KeyView> {
   const row = await db().$transaction(async (tx) => {
     const current = await findVisibleKeyOrThrow(tx, actor, keyId);
     assertMayModify(actor, current, keyId);

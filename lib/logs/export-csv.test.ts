@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "csv-parse/sync";
-import { makeUser, type UserActor } from "@/test/fixtures";
+import { logPage, makeUser, type UserActor } from "@/test/fixtures";
 import { services } from "../services";
 import type { LogEntry } from "./log-entry";
 import { exportLogsCsv, CSV_COLUMNS } from "./export-csv";
@@ -21,7 +21,7 @@ async function pagedIds(actor: UserActor, filters: Record<string, unknown>) {
   const ids: string[] = [];
   let cursor: string | undefined;
   do {
-    const page = await queryLogs(actor, { ...filters, limit: 7, ...(cursor ? { cursor } : {}) }, NOW);
+    const page = await queryLogs(actor, logPage({ ...filters, limit: 7, ...(cursor ? { cursor } : {}) }), NOW);
     ids.push(...page.data.map((r) => r.requestId));
     cursor = page.nextCursor ?? undefined;
   } while (cursor);

@@ -1,4 +1,6 @@
+import "server-only";
 import { z } from "zod";
+import { isoDateTime } from "../schema-values";
 import { METHODS, RANGE_PRESETS, STATUS_FILTERS } from "./log-vocabulary";
 
 /** Accept "a,b" or repeated params: both arrive here as a string or string[]. */
@@ -57,10 +59,11 @@ export const logPageInput = z.intersection(
     order: z.enum(["desc", "asc"], { error: "expected desc or asc" }).default("desc"),
   }),
 );
+export type LogPageInput = z.infer<typeof logPageInput>;
 
 export const logEntrySchema = z.object({
   requestId: z.string(),
-  timestamp: z.string(),
+  timestamp: isoDateTime,
   keyId: z.string().nullable(),
   keyName: z.string().nullable(),
   partner: z.string().nullable(),
@@ -73,5 +76,12 @@ export const logEntrySchema = z.object({
   ip: z.string().nullable(),
   userAgent: z.string().nullable(),
   errorCode: z.string().nullable(),
-  secretSlot: z.string().nullable(),
+  secretSlot: z.string().nullable().describe("current or previous: which secret authenticated the request"),
+});
+
+/** One page of GET /api/v1/logs: the rows, the next cursor and the time range the filter resolved to. */
+export const logPageSchema = z.object({
+  data: z.array(logEntrySchema),
+  nextCursor: z.string().nullable().describe("Pass as `cursor` for the next page; null on the last page"),
+  range: z.object({ from: isoDateTime, to: isoDateTime }),
 });

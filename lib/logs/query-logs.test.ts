@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it, test } from "vitest";
-import { makeUser, rejectionOf, type UserActor } from "@/test/fixtures";
+import { logPage, makeUser, rejectionOf, type UserActor } from "@/test/fixtures";
 import { db } from "../db";
 import { decodeCursor, encodeCursor, queryLogs, type LogRow } from "./query-logs";
 
@@ -47,7 +47,7 @@ async function pageThrough(actor: UserActor, query: Record<string, unknown>) {
   do {
     const page: Awaited<ReturnType<typeof queryLogs>> = await queryLogs(
       actor,
-      { ...query, ...(cursor ? { cursor } : {}) },
+      logPage({ ...query, ...(cursor ? { cursor } : {}) }),
       NOW,
     );
     seen.push(...page.data);
@@ -94,13 +94,15 @@ describe("queryLogs keyset pagination", () => {
     // Offsets 2 and 3 minutes: i % 10 in {1, 2}.
     expect(seen).toHaveLength(mine.filter((r) => [at(2), at(3)].includes(r.timestamp.toISOString())).length);
     expect(seen.every((r) => r.timestamp === at(2) || r.timestamp === at(3))).toBe(true);
-    expect((await queryLogs(owner, { range: "15m" }, new Date(NOW.getTime() + 30 * 86_400_000))).data).toEqual([]);
+    expect((await queryLogs(owner, logPage({ range: "15m" }), new Date(NOW.getTime() + 30 * 86_400_000))).data).toEqual(
+      [],
+    );
   });
 
   it("cursors round-trip, and a cursor it did not issue is a 400", async () => {
     const row = { timestamp: new Date("2026-01-02T03:04:05.006Z"), id: "cmabc:with:colons" };
     expect(decodeCursor(encodeCursor(row))).toEqual(row);
-    const err = await rejectionOf(queryLogs(owner, { cursor: "garbage" }, NOW));
+    const err = await rejectionOf(queryLogs(owner, logPage({ cursor: "garbage" }), NOW));
     expect({ code: err.code, status: err.status, message: err.message }).toEqual({
       code: "validation_failed",
       status: 400,

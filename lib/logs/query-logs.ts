@@ -1,8 +1,8 @@
 import "server-only";
 import { db, type Prisma } from "../db";
-import { invalidField, parseOrThrow } from "../errors";
+import { invalidField } from "../errors";
 import { environmentFilter, ownerFilter, type Actor } from "../auth/actor";
-import { logPageInput, type LogFilterInput } from "./log-query-input";
+import type { LogFilterInput, LogPageInput } from "./log-query-input";
 import { resolveTimeRange, type TimeRange } from "./time-range";
 import type { LogEntry } from "./log-entry";
 
@@ -123,9 +123,11 @@ function toLogRow(r: LogRecord): LogRow {
   };
 }
 
-/** One page of the filtered log, newest first by default, by keyset (timestamp, id): no OFFSET scans. */
-export async function queryLogs(actor: Actor, input: unknown, now = new Date()): Promise<LogPage> {
-  const q = parseOrThrow(logPageInput, input, "query");
+/**
+ * One page of the filtered log, newest first by default, by keyset (timestamp, id): no OFFSET scans. The
+ * input is parsed at the edge (the API's guard, or parseOrThrow(logPageInput, ..., "query") in pages/actions).
+ */
+export async function queryLogs(actor: Actor, q: LogPageInput, now = new Date()): Promise<LogPage> {
   const filter = await resolveLogFilter(actor, q, now);
   const { range } = filter;
   const where = prismaLogWhere(filter);

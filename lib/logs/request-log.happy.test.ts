@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { GET as inventoryRoute } from "@/app/api/v1/inventory/route";
 import { GET as inventoryItemRoute } from "@/app/api/v1/inventory/[id]/route";
-import { call, credsOf, makeKey, makeUser } from "@/test/fixtures";
+import { call, credsOf, logPage, makeKey, makeUser } from "@/test/fixtures";
 import { db } from "../db";
 import { generateKeyId, generateSecret } from "../keys/key-format";
 import { services } from "../services";
@@ -194,7 +194,7 @@ describe("every partner request is logged once, refusals included", () => {
     }
 
     // The owner's log view shows the identified requests; the anonymous ones belong to no one.
-    const page = await queryLogs(owner, { limit: 100 });
+    const page = await queryLogs(owner, logPage({ limit: 100 }));
     expect(page.data.map((r) => r.requestId).sort()).toEqual(
       sent
         .filter((s) => s.want.apiKey)

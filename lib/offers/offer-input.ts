@@ -1,8 +1,10 @@
+import "server-only";
 import { KEY_ENVIRONMENTS } from "../keys/key-vocabulary";
 import { z } from "zod";
+import { isoDateTime } from "../schema-values";
 
-const CURRENCIES = ["USD", "EUR", "GBP"] as const;
-const OFFER_STATUSES = ["pending", "withdrawn"] as const;
+export const CURRENCIES = ["USD", "EUR", "GBP"] as const;
+export const OFFER_STATUSES = ["pending", "withdrawn"] as const;
 
 export const createOfferInput = z.strictObject({
   inventoryItemId: z.string({ error: "is required" }).trim().min(1, "is required").max(64),
@@ -14,12 +16,13 @@ export const createOfferInput = z.strictObject({
   currency: z.enum(CURRENCIES, { error: `expected one of ${CURRENCIES.join(", ")}` }),
   note: z.string().trim().max(500, "at most 500 characters").optional(),
 });
+export type CreateOfferInput = z.infer<typeof createOfferInput>;
 
 export const idempotencyKeyHeader = z
   .string()
   .min(1)
-  .max(255, "Idempotency-Key: at most 255 characters")
-  .regex(/^[\x21-\x7e]+$/, "Idempotency-Key: printable ASCII without spaces");
+  .max(255, "at most 255 characters")
+  .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces");
 
 export const listOffersQuery = z.strictObject({
   status: z.enum(OFFER_STATUSES, { error: "expected pending or withdrawn" }).optional(),
@@ -32,6 +35,7 @@ export const listOffersQuery = z.strictObject({
     .default(25),
   cursor: z.string().max(100).optional(),
 });
+export type ListOffersQuery = z.infer<typeof listOffersQuery>;
 
 export const offerSchema = z.object({
   id: z.string(),
@@ -41,7 +45,8 @@ export const offerSchema = z.object({
   note: z.string().nullable(),
   status: z.enum(OFFER_STATUSES),
   environment: z.enum(KEY_ENVIRONMENTS),
-  keyId: z.string().nullable(),
-  createdAt: z.string(),
-  withdrawnAt: z.string().nullable(),
+  keyId: z.string().describe("The key that submitted the offer"),
+  createdAt: isoDateTime,
+  withdrawnAt: isoDateTime.nullable(),
 });
+export type OfferView = z.output<typeof offerSchema>;

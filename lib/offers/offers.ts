@@ -3,8 +3,9 @@ import type { KeyEnvironment } from "../keys/key-vocabulary";
 import { createHash } from "node:crypto";
 import { db } from "../db";
 import { ApiError, issuesDetail } from "../errors";
-import type { z } from "zod";
-import type { createOfferInput, listOffersQuery } from "./offer-input";
+import { storedEnum } from "../schema-values";
+import { KEY_ENVIRONMENTS } from "../keys/key-vocabulary";
+import { CURRENCIES, OFFER_STATUSES, type CreateOfferInput, type ListOffersQuery, type OfferView } from "./offer-input";
 
 /** Whose offers a partner key sees: its owner's, in its own environment (test offers are a sandbox). */
 type OfferScope = { ownerId: string; environment: KeyEnvironment; apiKeyId: string; keyId: string };
@@ -22,23 +23,25 @@ type OfferRow = {
   withdrawnAt: Date | null;
 };
 
-function toOfferView(row: OfferRow) {
+function toOfferView(row: OfferRow): OfferView {
   return {
     id: row.id,
     inventoryItemId: row.inventoryItemId,
     amountCents: row.amountCents,
-    currency: row.currency,
+    currency: storedEnum(CURRENCIES, row.currency, "offer currency"),
     note: row.note,
-    status: row.status,
-    environment: row.environment,
+    status: storedEnum(OFFER_STATUSES, row.status, "offer status"),
+    environment: storedEnum(KEY_ENVIRONMENTS, row.environment, "offer environment"),
     keyId: row.keyId,
     createdAt: row.createdAt.toISOString(),
     withdrawnAt: row.withdrawnAt?.toISOString() ?? null,
   };
 }
-type OfferView = ReturnType<typeof toOfferView>;
 
-export async function listOffers(scope: OfferScope, q: z.infer<typeof listOffersQuery>) {
+export async function listOffers(
+  scope: OfferScope,
+  q: ListOffersQuery,
+): Promise<{ data: OfferView[]; nextCursor: string | null }> {
   const rows = await db().offer.findMany({
     where: {
       ownerId: scope.ownerId,
@@ -64,7 +67,7 @@ export async function getOfferOrThrow(scope: OfferScope, id: string): Promise<Of
   return toOfferView(row);
 }
 
-function requestFingerprint(input: z.infer<typeof createOfferInput>): string {
+function requestFingerprint(input: CreateOfferInput): string {
   return createHash("sha256")
     .update(JSON.stringify([input.inventoryItemId, input.amountCents, input.currency, input.note ?? null]))
     .digest("hex");
@@ -76,7 +79,7 @@ function requestFingerprint(input: z.infer<typeof createOfferInput>): string {
  */
 export async function createOffer(
   scope: OfferScope,
-  input: z.infer<typeof createOfferInput>,
+  input: CreateOfferInput,
   idempotencyKey: string | null,
 ): Promise<{ offer: OfferView; replayed: boolean }> {
   const fingerprint = requestFingerprint(input);

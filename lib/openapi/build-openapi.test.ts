@@ -1,6 +1,6 @@
 import { describe, expect, it, test } from "vitest";
 import { buildOpenApiDocument } from "./build-openapi";
-import { ALL_API_ROUTES } from "../api-routes";
+import { ALL_API_ROUTES, errorCodesOf, successStatuses } from "../api-routes";
 import { ERROR_STATUS } from "../errors";
 import { SCOPES } from "../scopes";
 import { GET as openApiRoute } from "@/app/api/v1/openapi.json/route";
@@ -32,7 +32,10 @@ describe("OpenAPI document", () => {
       name: "X-API-Key",
     });
     expect(doc.components.securitySchemes.basicAuth).toMatchObject({ type: "http", scheme: "basic" });
-    expect(doc.components.schemas.Error.properties.error.properties.code.enum).toEqual(Object.keys(ERROR_STATUS));
+    const error = doc.components.schemas.Error as {
+      properties: { error: { properties: { code: { enum: string[] } } } };
+    };
+    expect(error.properties.error.properties.code.enum).toEqual(Object.keys(ERROR_STATUS));
     expect(doc["x-scopes"].map((s) => s.scope)).toEqual([...SCOPES]);
     expect(() => JSON.parse(JSON.stringify(doc))).not.toThrow();
   });
@@ -60,22 +63,28 @@ describe("OpenAPI document", () => {
       const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
       expect(o.parameters.filter((p) => p.in === "path").map((p) => p.name)).toEqual(pathParams);
       for (const p of o.parameters.filter((p) => p.in === "path")) expect(p.required).toBe(true);
-      for (const p of o.parameters) expect(["path", "query"]).toContain(p.in);
+      for (const p of o.parameters) expect(["path", "query", "header"]).toContain(p.in);
 
       if (route.body) expect(o.requestBody?.content["application/json"]?.schema).toMatchObject({ type: "object" });
       else expect(o.requestBody).toBeUndefined();
 
-      const success = String(route.successStatus ?? 200);
-      expect(o.responses[success]?.content["application/json"]?.schema).toBeTruthy();
-      for (const status of ["401", "403", "429", "400"]) {
-        expect(o.responses[status]?.content["application/json"]?.schema).toEqual({
-          $ref: "#/components/schemas/Error",
+      for (const status of successStatuses(route)) {
+        expect(o.responses[String(status)]?.content["application/json"]?.schema).toMatchObject({ type: "object" });
+      }
+      // Every error status the route can answer with, each narrowed to exactly the route's codes for it.
+      const documented = Object.entries(o.responses)
+        .filter(([status]) => Number(status) >= 400)
+        .flatMap(([status, r]) => {
+          const schema = r.content["application/json"]!.schema as {
+            allOf: [{ $ref: string }, { properties: { error: { properties: { code: { enum: string[] } } } } }];
+          };
+          expect(schema.allOf[0]).toEqual({ $ref: "#/components/schemas/Error" });
+          const codes = schema.allOf[1].properties.error.properties.code.enum;
+          expect(r.description.split(", ")).toEqual(codes);
+          for (const code of codes) expect(String(ERROR_STATUS[code as keyof typeof ERROR_STATUS])).toBe(status);
+          return codes;
         });
-      }
-      for (const code of route.errors ?? []) {
-        const status = String(ERROR_STATUS[code as keyof typeof ERROR_STATUS]);
-        expect(o.responses[status]?.description.split(", ")).toContain(code);
-      }
+      expect(documented.sort()).toEqual(errorCodesOf(route).sort());
     },
   );
 

@@ -1,60 +1,101 @@
 import "server-only";
 import { z } from "zod";
-import { ALL_API_ROUTES, type ApiRoute } from "../api-routes";
+import { ALL_API_ROUTES, errorCodesOf, successStatuses, type ApiRoute } from "../api-routes";
 import { ERROR_STATUS, type ErrorCode } from "../errors";
 import { SCOPE_DESCRIPTIONS, SCOPES } from "../scopes";
 
 type JsonSchema = Record<string, unknown>;
 
 const toSchema = (schema: z.ZodType, io: "input" | "output"): JsonSchema => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as JsonSchema;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: "any",
+    override: ({ zodSchema, jsonSchema }) => {
+      // Dates travel as ISO 8601 strings (inputs are coerced with z.coerce.date()).
+      if (zodSchema._zod.def.type === "date") Object.assign(jsonSchema, { type: "string", format: "date-time" });
+      // format: date-time says it all; zod's equivalent regex would only clutter the docs.
+      if (jsonSchema.format === "date-time") delete jsonSchema.pattern;
+    },
+  }) as JsonSchema;
   return rest;
 };
 
-const GUARD_ERRORS: ErrorCode[] = [
-  "missing_credentials",
-  "invalid_credentials",
-  "key_revoked",
-  "key_expired",
-  "ip_not_allowed",
-  "insufficient_scope",
-  "rate_limited",
-  "validation_failed",
-];
-
-function queryParameters(route: ApiRoute) {
-  if (!route.query) return [];
-  const schema = toSchema(route.query, "input") as {
+/** The properties of an object schema (an intersection's parts merged), for one parameter each. */
+function propertiesOf(schema: z.ZodType): { properties: Record<string, JsonSchema>; required: Set<string> } {
+  const json = toSchema(schema, "input") as {
     properties?: Record<string, JsonSchema>;
     required?: string[];
     allOf?: JsonSchema[];
   };
-  const properties: Record<string, JsonSchema> = {
-    ...Object.assign({}, ...(schema.allOf ?? []).map((s) => (s as { properties?: object }).properties ?? {})),
-    ...(schema.properties ?? {}),
+  const parts = [json, ...((json.allOf ?? []) as (typeof json)[])];
+  return {
+    properties: Object.assign({}, ...parts.map((p) => p.properties ?? {})) as Record<string, JsonSchema>,
+    required: new Set(parts.flatMap((p) => p.required ?? [])),
   };
-  return Object.entries(properties).map(([name, s]) => ({
+}
+
+function parameters(schema: z.ZodType | undefined, where: "path" | "query" | "header") {
+  if (!schema) return [];
+  const { properties, required } = propertiesOf(schema);
+  return Object.entries(properties).map(([name, { description, ...s }]) => ({
     name,
-    in: "query",
-    required: false,
+    in: where,
+    required: where === "path" || required.has(name),
     schema: s,
-    ...(typeof s.description === "string" ? { description: s.description } : {}),
+    ...(typeof description === "string" ? { description } : {}),
   }));
 }
 
-function pathParameters(route: ApiRoute) {
-  return [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
-    name: m[1],
-    in: "path",
-    required: true,
-    schema: { type: "string" },
-  }));
+/**
+ * The error body (lib/errors.ts errorBody()). details is open: validation_failed puts the field issues there,
+ * insufficient_scope the scopes involved.
+ */
+const errorSchema = z.object({
+  error: z.object({
+    code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]),
+    message: z.string(),
+    requestId: z.string(),
+    docs: z.string(),
+    details: z
+      .looseObject({ issues: z.array(z.object({ field: z.string(), message: z.string() })).optional() })
+      .optional(),
+  }),
+});
+
+const requestIdHeader = { $ref: "#/components/headers/X-Request-Id" };
+
+/** One response per error status, its body the Error schema narrowed to exactly the codes the route can produce. */
+function errorResponses(route: ApiRoute) {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of errorCodesOf(route)) {
+    byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
+  }
+  return Object.fromEntries(
+    [...byStatus].map(([status, codes]) => [
+      String(status),
+      {
+        description: codes.join(", "),
+        headers: {
+          "X-Request-Id": requestIdHeader,
+          ...(status === 429 ? { "Retry-After": { $ref: "#/components/headers/Retry-After" } } : {}),
+        },
+        content: {
+          "application/json": {
+            schema: {
+              allOf: [
+                { $ref: "#/components/schemas/Error" },
+                { properties: { error: { properties: { code: { enum: codes } } } } },
+              ],
+            },
+          },
+        },
+      },
+    ]),
+  );
 }
 
 function operation(route: ApiRoute) {
-  const errors = [...new Set<ErrorCode>([...GUARD_ERRORS, ...((route.errors ?? []) as ErrorCode[])])];
-  const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of errors) byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
+  const responseSchema = toSchema(route.response, "output");
   return {
     operationId: route.operationId,
     summary: route.summary,
@@ -62,24 +103,31 @@ function operation(route: ApiRoute) {
     description: `Requires scope \`${route.scope}\`.${route.auth === "key-or-session" ? " Also accepts a signed-in dashboard session." : ""}`,
     "x-required-scope": route.scope,
     security: [{ apiKeyPair: [route.scope] }, { basicAuth: [route.scope] }],
-    parameters: [...pathParameters(route), ...queryParameters(route)],
+    parameters: [
+      ...parameters(route.params, "path"),
+      ...parameters(route.query, "query"),
+      ...parameters(route.headers, "header"),
+    ],
     ...(route.body
-      ? { requestBody: { required: true, content: { "application/json": { schema: toSchema(route.body, "input") } } } }
+      ? {
+          requestBody: {
+            required: !route.bodyOptional,
+            content: { "application/json": { schema: toSchema(route.body, "input") } },
+          },
+        }
       : {}),
     responses: {
-      [String(route.successStatus ?? 200)]: {
-        description: "Success",
-        content: { "application/json": { schema: toSchema(route.response, "output") } },
-      },
       ...Object.fromEntries(
-        [...byStatus].map(([status, codes]) => [
+        successStatuses(route).map((status) => [
           String(status),
           {
-            description: codes.join(", "),
-            content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+            description: "Success",
+            headers: { "X-Request-Id": requestIdHeader },
+            content: { "application/json": { schema: responseSchema } },
           },
         ]),
       ),
+      ...errorResponses(route),
     },
   };
 }
@@ -112,25 +160,19 @@ export function buildOpenApiDocument(serverUrl?: string) {
         },
         basicAuth: { type: "http", scheme: "basic", description: "base64(keyId:secret)" },
       },
-      schemas: {
-        Error: {
-          type: "object",
-          required: ["error"],
-          properties: {
-            error: {
-              type: "object",
-              required: ["code", "message", "requestId", "docs"],
-              properties: {
-                code: { type: "string", enum: Object.keys(ERROR_STATUS) },
-                message: { type: "string" },
-                requestId: { type: "string" },
-                docs: { type: "string" },
-                details: { type: "object" },
-              },
-            },
-          },
+      headers: {
+        "X-Request-Id": {
+          description: "The request's id (also in error bodies and the request log)",
+          required: true,
+          schema: { type: "string" },
+        },
+        "Retry-After": {
+          description: "Seconds to wait before retrying",
+          required: true,
+          schema: { type: "string" },
         },
       },
+      schemas: { Error: toSchema(errorSchema, "output") },
     },
     "x-scopes": SCOPES.map((scope) => ({ scope, description: SCOPE_DESCRIPTIONS[scope] })),
   };

@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import { requireSessionActor } from "@/app/_server/session";
 import { runAction } from "@/app/_server/run-action";
 import { listKeys } from "@/lib/keys/list-keys";
+import { listKeysQuery } from "@/lib/keys/key-input";
+import { parseOrThrow } from "@/lib/errors";
 import { KeysScreen } from "@/components/keys/keys-screen";
 import type { KeyFilters } from "@/components/keys/keys-filters";
 import { KEY_STATUSES } from "@/lib/keys/key-vocabulary";
@@ -29,7 +31,14 @@ export default async function KeysPage({
   const actor = await requireSessionActor();
   const filters = readFilters(await searchParams);
   const result = await runAction(() =>
-    listKeys(actor, { ...(filters.q ? { q: filters.q } : {}), ...(filters.status ? { status: filters.status } : {}) }),
+    listKeys(
+      actor,
+      parseOrThrow(
+        listKeysQuery,
+        { ...(filters.q ? { q: filters.q } : {}), ...(filters.status ? { status: filters.status } : {}) },
+        "query",
+      ),
+    ),
   );
   return (
     <KeysScreen

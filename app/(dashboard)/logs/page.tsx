@@ -4,6 +4,8 @@ import { runAction } from "@/app/_server/run-action";
 import { logFilterOptions } from "@/lib/logs/filter-options";
 import { logStats } from "@/lib/logs/log-stats";
 import { queryLogs } from "@/lib/logs/query-logs";
+import { logPageInput } from "@/lib/logs/log-query-input";
+import { parseOrThrow } from "@/lib/errors";
 import { LogsScreen } from "@/components/logs/logs-screen";
 import { readLogParams, toFilterInput } from "@/components/logs/log-params";
 
@@ -18,7 +20,9 @@ export default async function LogsPage({
   const params = readLogParams(await searchParams);
   const filters = toFilterInput(params);
   const [page, stats, options] = await Promise.all([
-    runAction(() => queryLogs(actor, { ...filters, order: params.order, limit: 50 })),
+    runAction(() =>
+      queryLogs(actor, parseOrThrow(logPageInput, { ...filters, order: params.order, limit: 50 }, "query")),
+    ),
     runAction(() => logStats(actor, filters)),
     logFilterOptions(actor),
   ]);

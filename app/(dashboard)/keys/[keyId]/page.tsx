@@ -3,13 +3,14 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { requireSessionActor } from "@/app/_server/session";
-import { ApiError } from "@/lib/errors";
+import { ApiError, parseOrThrow } from "@/lib/errors";
 import { getKeyAuditOrThrow, getKeyOrThrow } from "@/lib/keys/get-key-or-throw";
 import { graceAdvice } from "@/lib/keys/grace-advice";
 import { graceUsage } from "@/lib/keys/grace-usage";
 import { logStats } from "@/lib/logs/log-stats";
 import { queryLogs } from "@/lib/logs/query-logs";
 import { runAction } from "@/app/_server/run-action";
+import { logPageInput } from "@/lib/logs/log-query-input";
 import { AuditList } from "@/components/keys/audit-list";
 import { EnvironmentBadge, KeyStatusBadge, ScopeBadges } from "@/components/keys/key-badges";
 import { KeyActions } from "@/components/keys/key-actions";
@@ -55,7 +56,7 @@ export default async function KeyDetailPage({ params }: Params) {
   const inGrace = key.status !== "revoked" && key.secretsInGrace.length > 0;
   const [stats, latest, grace] = await Promise.all([
     runAction(() => logStats(actor, { keyId: [keyId], range: "24h" })),
-    runAction(() => queryLogs(actor, { keyId: [keyId], range: "30d", limit: 20 })),
+    runAction(() => queryLogs(actor, parseOrThrow(logPageInput, { keyId: [keyId], range: "30d", limit: 20 }, "query"))),
     inGrace ? runAction(() => graceUsage(actor, keyId)) : null,
   ]);
   // The grace that ends last is the one the user waits for.

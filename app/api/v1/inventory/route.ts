@@ -1,5 +1,5 @@
 import { API_ROUTES } from "@/lib/api-routes";
 import { withApiKey } from "@/lib/auth/api-key-guard";
-import { listInventoryHandler } from "./list-inventory-handler";
+import { listInventory } from "@/lib/inventory/inventory";
 
-export const GET = withApiKey(API_ROUTES.listInventory, listInventoryHandler);
+export const GET = withApiKey(API_ROUTES.listInventory, (_req, { query }) => listInventory(query));

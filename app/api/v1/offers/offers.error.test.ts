@@ -105,8 +105,8 @@ describe("POST /api/v1/offers errors", () => {
     expectErrorBody(res, {
       status: 400,
       code: "validation_failed",
-      message: "headers: Idempotency-Key: printable ASCII without spaces",
-      details: { issues: [{ field: "headers", message: "Idempotency-Key: printable ASCII without spaces" }] },
+      message: "headers.Idempotency-Key: printable ASCII without spaces",
+      details: { issues: [{ field: "headers.Idempotency-Key", message: "printable ASCII without spaces" }] },
     });
   });
 });

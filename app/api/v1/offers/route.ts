@@ -1,23 +1,14 @@
 import { API_ROUTES } from "@/lib/api-routes";
-import { withApiKey } from "@/lib/auth/api-key-guard";
-import { parseOrThrow } from "@/lib/errors";
-import { readJson } from "@/lib/http/read-json";
-import { readQuery } from "@/lib/http/query-params";
-import { createOfferInput, idempotencyKeyHeader, listOffersQuery } from "@/lib/offers/offer-input";
+import { reply, withApiKey } from "@/lib/auth/api-key-guard";
 import { createOffer, listOffers, offerScopeOf } from "@/lib/offers/offers";
-import { partnerKeyActor } from "@/lib/auth/partner-actor";
 
-export const GET = withApiKey(API_ROUTES.listOffers, async (req, { actor }) =>
-  Response.json(await listOffers(offerScopeOf(partnerKeyActor(actor)), readQuery(req, listOffersQuery))),
+export const GET = withApiKey(API_ROUTES.listOffers, (_req, { actor, query }) =>
+  listOffers(offerScopeOf(actor), query),
 );
 
-export const POST = withApiKey(API_ROUTES.createOffer, async (req, { actor }) => {
-  const header = req.headers.get("idempotency-key");
-  const idempotencyKey = header === null ? null : parseOrThrow(idempotencyKeyHeader, header, "headers");
-  const input = await readJson(req, createOfferInput);
-  const { offer, replayed } = await createOffer(offerScopeOf(partnerKeyActor(actor)), input, idempotencyKey);
-  return Response.json(
-    { data: offer },
-    { status: replayed ? 200 : 201, headers: replayed ? { "Idempotent-Replayed": "true" } : {} },
-  );
+export const POST = withApiKey(API_ROUTES.createOffer, async (_req, { actor, headers, body }) => {
+  const { offer, replayed } = await createOffer(offerScopeOf(actor), body, headers["Idempotency-Key"] ?? null);
+  return replayed
+    ? reply({ data: offer }, { status: 200, headers: { "Idempotent-Replayed": "true" } })
+    : reply({ data: offer }, { status: 201 });
 });

@@ -1,0 +1,33 @@
+import "server-only";
+import type { ErrorCode } from "../errors";
+
+/** The parts of a route that decide which errors the guard itself can answer with. */
+type GuardedShape = {
+  method: string;
+  auth: "key" | "key-or-session";
+  query?: unknown;
+  headers?: unknown;
+  body?: unknown;
+};
+
+/**
+ * The error codes lib/auth/api-key-guard.ts can produce for a route, derived from the route's shape rather than
+ * listed by hand: every guarded route checks credentials, key state, IP allowlist, scope and rate limit; input
+ * schemas add validation_failed; a body adds its size and media-type checks; a session-authenticated write
+ * can be refused as cross-site. Any route can fail unexpectedly (internal_error).
+ */
+export function guardErrorCodes(route: GuardedShape): ErrorCode[] {
+  return [
+    "missing_credentials",
+    "invalid_credentials",
+    "key_revoked",
+    "key_expired",
+    "ip_not_allowed",
+    "insufficient_scope",
+    "rate_limited",
+    ...(route.query || route.headers || route.body ? (["validation_failed"] as const) : []),
+    ...(route.body ? (["payload_too_large", "unsupported_media_type"] as const) : []),
+    ...(route.auth === "key-or-session" && route.method !== "GET" ? (["forbidden"] as const) : []),
+    "internal_error",
+  ];
+}

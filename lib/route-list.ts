@@ -1,0 +1,137 @@
+import type { Scope } from "./scopes";
+
+/**
+ * The partner API's routes as plain data: what the dashboard may show (method, path, scope, summary) and what
+ * the contract in lib/api-routes.ts builds on. Client-safe on purpose: no zod, no server code, so the scope
+ * picker can import it without pulling every input schema into the browser. lib/api-routes.ts attaches the
+ * schemas to exactly these entries (its type refuses a route missing here or a contract for a route not here).
+ */
+export type RouteInfo = {
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  /** OpenAPI-style path; also the route pattern recorded in the request log. */
+  path: string;
+  scope: Scope;
+  /** "key": API key only. "key-or-session": also the signed-in dashboard user (management API). */
+  auth: "key" | "key-or-session";
+  tag: "Inventory" | "Offers" | "Logs" | "Keys";
+  summary: string;
+};
+
+export const ROUTE_LIST = {
+  listInventory: {
+    method: "GET",
+    path: "/api/v1/inventory",
+    scope: "inventory:read",
+    auth: "key",
+    tag: "Inventory",
+    summary: "List inventory items (filters, cursor pagination)",
+  },
+  getInventoryItem: {
+    method: "GET",
+    path: "/api/v1/inventory/{id}",
+    scope: "inventory:read",
+    auth: "key",
+    tag: "Inventory",
+    summary: "Get one inventory item",
+  },
+  listOffers: {
+    method: "GET",
+    path: "/api/v1/offers",
+    scope: "offers:read",
+    auth: "key",
+    tag: "Offers",
+    summary: "List the offers of the key's owner (test keys see only test offers)",
+  },
+  getOffer: {
+    method: "GET",
+    path: "/api/v1/offers/{id}",
+    scope: "offers:read",
+    auth: "key",
+    tag: "Offers",
+    summary: "Get one offer",
+  },
+  createOffer: {
+    method: "POST",
+    path: "/api/v1/offers",
+    scope: "offers:write",
+    auth: "key",
+    tag: "Offers",
+    summary: "Submit a purchase offer (Idempotency-Key header makes retries safe)",
+  },
+  withdrawOffer: {
+    method: "POST",
+    path: "/api/v1/offers/{id}/withdraw",
+    scope: "offers:write",
+    auth: "key",
+    tag: "Offers",
+    summary: "Withdraw a pending offer",
+  },
+  listLogs: {
+    method: "GET",
+    path: "/api/v1/logs",
+    scope: "logs:read",
+    auth: "key",
+    tag: "Logs",
+    summary: "Read the key owner's request log (same filters as the dashboard; keyset pagination)",
+  },
+  listKeys: {
+    method: "GET",
+    path: "/api/v1/keys",
+    scope: "keys:read",
+    auth: "key-or-session",
+    tag: "Keys",
+    summary: "List API keys",
+  },
+  createKey: {
+    method: "POST",
+    path: "/api/v1/keys",
+    scope: "keys:write",
+    auth: "key-or-session",
+    tag: "Keys",
+    summary: "Create an API key pair (the secret is returned once)",
+  },
+  getKey: {
+    method: "GET",
+    path: "/api/v1/keys/{keyId}",
+    scope: "keys:read",
+    auth: "key-or-session",
+    tag: "Keys",
+    summary: "Get one API key (never its secret)",
+  },
+  updateKey: {
+    method: "PATCH",
+    path: "/api/v1/keys/{keyId}",
+    scope: "keys:write",
+    auth: "key-or-session",
+    tag: "Keys",
+    summary: "Change a key's name, partner, description, scopes, expiry, IP allowlist or rate limit",
+  },
+  rotateKey: {
+    method: "POST",
+    path: "/api/v1/keys/{keyId}/rotate",
+    scope: "keys:write",
+    auth: "key-or-session",
+    tag: "Keys",
+    summary: "Issue a new secret; the old one keeps working for graceSeconds",
+  },
+  revokeKey: {
+    method: "POST",
+    path: "/api/v1/keys/{keyId}/revoke",
+    scope: "keys:write",
+    auth: "key-or-session",
+    tag: "Keys",
+    summary: "Revoke a key for good (takes effect on the next request)",
+  },
+} as const satisfies Record<string, RouteInfo>;
+
+export type RouteName = keyof typeof ROUTE_LIST;
+
+export type Endpoint = Pick<RouteInfo, "method" | "path" | "scope" | "summary">;
+
+/** The endpoints a scope set allows (the scope picker's advanced view). */
+export function endpointsForScopes(scopes: readonly string[]): Endpoint[] {
+  const set = new Set(scopes);
+  return Object.values<RouteInfo>(ROUTE_LIST)
+    .filter((r) => set.has(r.scope))
+    .map(({ method, path, scope, summary }) => ({ method, path, scope, summary }));
+}

@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import fs from "node:fs";
-import { resolveDatabaseUrl, sqliteFilePath } from "../lib/config/database-url";
+import { dataDir, resolveDatabaseUrl, sqliteFilePath } from "../lib/config/database-url";
+import { assertDataFolderWritable, startupFailureSentence } from "../lib/db/data-folder-check";
 import { loadServerSecrets } from "../lib/config/server-secrets";
 import { closeDb, db } from "../lib/db";
 import { closeBulkSql } from "../lib/db/bulk-sql";
@@ -26,8 +27,10 @@ export async function prepareData(opts: { seedDemo: boolean; quiet?: boolean }):
   process.env.DATABASE_URL = url;
   const prismaBin = path.join(process.cwd(), "node_modules", ".bin", "prisma");
   const file = sqliteFilePath(url);
-  // The data folder holds password hashes, key metadata and request logs: owner-only.
-  if (file) fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  // The data folder holds password hashes, key metadata and request logs: owner-only. A folder that cannot
+  // take writes stops the start here, with one sentence, rather than in a migration's stack trace.
+  assertDataFolderWritable(dataDir());
+  if (file) assertDataFolderWritable(path.dirname(file), [file, `${file}-wal`, `${file}-shm`]);
   execFileSync(prismaBin, ["migrate", "deploy"], { stdio: opts.quiet ? "pipe" : "inherit", env: process.env });
   if (file) restrictDataFiles(path.dirname(file), file);
   loadServerSecrets();
@@ -59,7 +62,8 @@ if (require.main === module) {
   prepareData({ seedDemo: shouldSeedDemo() })
     .then(() => process.exit(0))
     .catch((err) => {
-      console.error(err);
+      const sentence = startupFailureSentence(err, dataDir());
+      console.error(sentence ? `[keyward] ${sentence}` : err);
       process.exit(1);
     });
 }

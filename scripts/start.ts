@@ -1,3 +1,6 @@
+import path from "node:path";
+import { dataDir, resolveDatabaseUrl, sqliteFilePath } from "../lib/config/database-url";
+import { assertDataFolderWritable, startupFailureSentence } from "../lib/db/data-folder-check";
 import { buildIfNeeded } from "./build-if-needed";
 import { prepareData, shouldSeedDemo } from "./prepare-data";
 import { startServer } from "./server";
@@ -9,6 +12,8 @@ async function main() {
   const host = process.env.HOST || "127.0.0.1";
   const seedDemo = shouldSeedDemo();
   process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
+  // Before a build that may take a minute: a data folder that cannot take writes fails the start at once.
+  assertDataFolderWritable(dataDir());
   buildIfNeeded();
   // Next's production server must run with NODE_ENV=production; the demo decision was taken above.
   (process.env as Record<string, string>).NODE_ENV = "production";
@@ -24,6 +29,10 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error("[keyward] failed to start:", err);
+  // A data folder problem is the operator's to fix: one sentence saying what and how, not a stack trace.
+  const file = sqliteFilePath(resolveDatabaseUrl());
+  const sentence = startupFailureSentence(err, file ? path.dirname(file) : dataDir());
+  if (sentence) console.error(`[keyward] ${sentence}`);
+  else console.error("[keyward] failed to start:", err);
   process.exit(1);
 });

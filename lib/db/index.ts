@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "./generated/sqlite/client";
 import { databaseProvider, resolveDatabaseUrl, sqliteFilePath } from "../config/database-url";
+import { KeywardSqliteAdapterFactory } from "./sqlite-adapter";
 
 export type Db = PrismaClient;
 export type { Prisma } from "./generated/sqlite/client";
@@ -20,7 +20,8 @@ function createClient(): PrismaClient {
   }
   const file = sqliteFilePath(url)!;
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 10_000 }) });
+  // The adapter bounds every wait and survives a failed COMMIT (see sqlite-adapter.ts).
+  return new PrismaClient({ adapter: new KeywardSqliteAdapterFactory({ url: `file:${file}` }) });
 }
 
 const holder = globalThis as { __keywardDb?: PrismaClient };

@@ -79,6 +79,22 @@ describe("OpenAPI document", () => {
     },
   );
 
+  it("documents storage_unavailable (503) with Retry-After on every operation, and Retry-After on 429", () => {
+    for (const route of ALL_API_ROUTES) {
+      const responses = op(route.method, route.path)!.responses as Record<
+        string,
+        { description: string; headers?: Record<string, unknown> }
+      >;
+      expect(responses["503"]?.description, route.operationId).toBe("storage_unavailable");
+      for (const status of ["503", "429"]) {
+        expect(responses[status]?.headers, `${route.operationId} ${status}`).toEqual({
+          "Retry-After": { description: "Seconds to wait before retrying.", schema: { type: "integer", minimum: 0 } },
+        });
+      }
+      expect(responses["400"]?.headers).toBeUndefined();
+    }
+  });
+
   it("documents the list filters as query parameters", () => {
     const names = op("GET", "/api/v1/inventory")!.parameters.map((p) => p.name);
     expect(names).toEqual(

@@ -10,6 +10,7 @@ const toSchema = (schema: z.ZodType, io: "input" | "output"): JsonSchema => {
   return rest;
 };
 
+/** Errors every operation can answer: the guard's, and storage_unavailable (disk full, read-only, stalled). */
 const GUARD_ERRORS: ErrorCode[] = [
   "missing_credentials",
   "invalid_credentials",
@@ -19,7 +20,11 @@ const GUARD_ERRORS: ErrorCode[] = [
   "insufficient_scope",
   "rate_limited",
   "validation_failed",
+  "storage_unavailable",
 ];
+
+/** Statuses whose answers carry Retry-After (seconds to wait before retrying). */
+const RETRY_AFTER_STATUSES = new Set([429, 503]);
 
 function queryParameters(route: ApiRoute) {
   if (!route.query) return [];
@@ -75,6 +80,16 @@ function operation(route: ApiRoute) {
           String(status),
           {
             description: codes.join(", "),
+            ...(RETRY_AFTER_STATUSES.has(status)
+              ? {
+                  headers: {
+                    "Retry-After": {
+                      description: "Seconds to wait before retrying.",
+                      schema: { type: "integer", minimum: 0 },
+                    },
+                  },
+                }
+              : {}),
             content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
           },
         ]),

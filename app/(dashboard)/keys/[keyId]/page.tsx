@@ -10,6 +10,7 @@ import { graceUsage } from "@/lib/logs/grace-usage";
 import { logStats } from "@/lib/logs/log-stats";
 import { queryLogs } from "@/lib/logs/query-logs";
 import { runAction } from "@/app/_server/actions";
+import { rethrowForPage } from "@/app/_server/page-error";
 import { AuditList } from "@/components/keys/audit-list";
 import { EnvironmentBadge, KeyStatusBadge, ScopeBadges } from "@/components/keys/key-badges";
 import { KeyActions } from "@/components/keys/key-actions";
@@ -30,7 +31,7 @@ async function loadOrNotFound<T>(load: () => Promise<T>): Promise<T> {
     return await load();
   } catch (err) {
     if (err instanceof ApiError && err.code === "not_found") notFound();
-    throw err;
+    rethrowForPage(err);
   }
 }
 

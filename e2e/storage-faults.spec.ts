@@ -42,9 +42,13 @@ test.beforeAll(async () => {
     "--scopes",
     "inventory:read,offers:read,offers:write,keys:read,keys:write",
   ]);
-  child = (await send("create key", "POST", "/api/v1/keys", { name: "child", scopes: ["inventory:read"] })).body.data
-    .key.keyId;
+  child = (await send("create key", "POST", "/api/v1/keys", { name: "child", scopes: ["inventory:read"] })).body.key
+    .keyId;
   itemId = (await send("list inventory", "GET", "/api/v1/inventory?limit=1")).body.data[0].id;
+});
+
+test.afterEach(async ({}, testInfo) => {
+  if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach("server output", { body: server.output() });
 });
 
 test.afterAll(async () => {
@@ -163,6 +167,11 @@ test("a full disk: writes answer 503 quickly, reads and the log go on, the same 
   await signIn(page, DEMO);
   const logStart = server.output().length;
 
+  // SQLite reuses its write-ahead log file once checkpointed, so a big one lets writes through a full disk
+  // for a while (rightly). Start from an empty log so every write needs new space, as on a disk that filled up.
+  const sqlite = new Database(path.join(server.dataDir, "keyward.db"));
+  sqlite.pragma("wal_checkpoint(TRUNCATE)");
+  sqlite.close();
   fsys!.fill();
   const answers: Answer[] = [];
   const reads: Answer[] = [];

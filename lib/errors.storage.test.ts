@@ -36,7 +36,7 @@ describe("storage failures map to 503 storage_unavailable", () => {
     ["spool: ENOSPC", coded("ENOSPC", "no space left on device")],
     ["spool: EROFS", coded("EROFS", "read-only file system")],
     ["spool: EACCES", coded("EACCES", "permission denied")],
-    ["our bound: StorageTimeoutError", new StorageTimeoutError("starting a transaction", 750)],
+    ["our bound: StorageTimeoutError", new StorageTimeoutError("starting a transaction", 500)],
     ["wrapped as a cause", new Error("create failed", { cause: coded("SQLITE_FULL") })],
   ])("%s", (_label, err) => {
     const apiError = toApiError(err);

@@ -85,13 +85,13 @@ describe("startupFailureSentence", () => {
 });
 
 describe("npm start with an unusable data folder", () => {
-  it("prints one sentence on stderr and exits non-zero, before building or migrating", () => {
+  it("prints one sentence on stderr and exits non-zero, before building or migrating", { timeout: 120_000 }, () => {
     const file = path.join(tempDir(), "not-a-folder");
     fs.writeFileSync(file, "");
     const run = spawnSync(path.join(process.cwd(), "node_modules", ".bin", "tsx"), ["scripts/start.ts"], {
       env: { ...process.env, KEYWARD_DATA_DIR: file, DATABASE_URL: "", PORT: "1" },
       encoding: "utf8",
-      timeout: 60_000,
+      timeout: 110_000,
     });
     expect(run.status).toBe(1);
     expect(run.stdout).toBe("");

@@ -100,9 +100,9 @@ describe("a failed COMMIT (SQLITE_BUSY at COMMIT: another connection reads, roll
     const first = await within(3000, txUser(prisma, "failed-commit"));
     expect(first.settled).toBe("error");
     expect(storageFailureCode(first.value)).toBeDefined();
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(2000);
     releaseReader();
-    const next = await within(1000, txUser(prisma, "after"));
+    const next = await within(5000, txUser(prisma, "after"));
     expect(next.settled).toBe("ok");
     // The failed transaction left nothing behind, and the later write is committed (seen by another connection).
     const other = new Database(file, { readonly: true });
@@ -113,10 +113,10 @@ describe("a failed COMMIT (SQLITE_BUSY at COMMIT: another connection reads, roll
 
   it("keyward adapter: a commit that meets a brief lock waits for it instead of failing", async () => {
     const file = freshDb(undefined, "delete");
-    const prisma = client(file, "keyward", 800);
+    const prisma = client(file, "keyward", 3000);
     const releaseReader = holdReadLock(file);
     setTimeout(releaseReader, 100);
-    expect((await within(2000, txUser(prisma))).settled).toBe("ok");
+    expect((await within(5000, txUser(prisma))).settled).toBe("ok");
   });
 });
 
@@ -152,12 +152,12 @@ describe.skipIf(!canMountTmpfs())("a full disk (tmpfs filled to the last byte; W
       const failed = await within(3000, txUser(prisma, big));
       expect(failed.settled).toBe("error");
       expect(isStorageFailure(failed.value)).toBe(true);
-      expect(Date.now() - started).toBeLessThan(1000);
+      expect(Date.now() - started).toBeLessThan(2000);
     }
     expect(await prisma.user.count()).toBe(1);
     fsys.free();
-    expect((await within(1000, txUser(prisma, big))).settled).toBe("ok");
-    expect((await within(1000, newUser(prisma))).settled).toBe("ok");
+    expect((await within(5000, txUser(prisma, big))).settled).toBe("ok");
+    expect((await within(5000, newUser(prisma))).settled).toBe("ok");
     expect(await prisma.user.count()).toBe(3);
   });
 });
@@ -180,20 +180,23 @@ describe("bounded waits", () => {
     cleanups.push(() => clearInterval(ticker));
     const started = Date.now();
     const results = await Promise.all([
-      within(2000, txUser(prisma)),
-      within(2000, newUser(prisma)),
-      within(2000, txUser(prisma)),
+      within(5000, txUser(prisma)),
+      within(5000, newUser(prisma)),
+      within(5000, txUser(prisma)),
+      within(5000, newUser(prisma)),
+      within(5000, txUser(prisma)),
     ]);
     const elapsed = Date.now() - started;
-    expect(results.map((r) => r.settled)).toEqual(["error", "error", "error"]);
+    expect(results.map((r) => r.settled)).toEqual(["error", "error", "error", "error", "error"]);
     for (const r of results) expect(storageFailureCode(r.value)).toBe("KEYWARD_STORAGE_TIMEOUT");
-    // Queued behind each other, they still share one bound each: all three are answered within ~1 s.
-    expect(elapsed).toBeLessThan(1000);
-    expect(ticks).toBeGreaterThan(elapsed / 10 / 3);
+    // Queued behind each other, each still waits only its own bound: no pile-up (one after another: 1.5 s).
+    expect(elapsed).toBeLessThan(1500);
+    // SQLite's busy handler would have slept inside each call, freezing the loop for the whole wait.
+    expect(ticks).toBeGreaterThanOrEqual(10);
     expect(await prisma.user.count()).toBe(1);
 
     holder.prepare("ROLLBACK").run();
-    expect((await within(1000, txUser(prisma))).settled).toBe("ok");
+    expect((await within(5000, txUser(prisma))).settled).toBe("ok");
   });
 
   it("a transaction of this process held open: the next one waits at most the bound, then runs once it ends", async () => {
@@ -211,10 +214,10 @@ describe("bounded waits", () => {
     const waiting = await within(2000, txUser(prisma));
     expect(waiting.settled).toBe("error");
     expect(storageFailureCode(waiting.value)).toBe("KEYWARD_STORAGE_TIMEOUT");
-    expect(Date.now() - started).toBeLessThan(600);
+    expect(Date.now() - started).toBeLessThan(1000);
     finish();
     await open;
-    expect((await within(1000, txUser(prisma))).settled).toBe("ok");
+    expect((await within(5000, txUser(prisma))).settled).toBe("ok");
     expect(await prisma.user.count()).toBe(2);
   });
 });

@@ -10,7 +10,7 @@ type IsolationLevel = Parameters<SqlDriverAdapter["startTransaction"]>[0];
 type ConnectionConfig = ConstructorParameters<typeof PrismaBetterSQLite3>[0];
 
 /** How long a write may wait for the database (this process's lock, then SQLite's) before it becomes a 503. */
-export const DEFAULT_WRITE_WAIT_MS = 750;
+export const DEFAULT_WRITE_WAIT_MS = 500;
 
 const query = (sql: string): SqlQuery => ({ sql, args: [], argTypes: [] });
 

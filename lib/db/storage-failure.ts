@@ -72,7 +72,9 @@ export function describeStorageFailure(err: unknown): string {
     if (message && !/^Operation has timed out$/.test(message)) break;
     e = o.cause;
   }
-  return `${code}: ${message.split("\n")[0] ?? ""}`.trim();
+  const first = message.split("\n")[0] ?? "";
+  // Node's fs errors already start with their code ("ENOSPC: no space left on device, write").
+  return (first.startsWith(`${code}:`) ? first : `${code}: ${first}`).trim();
 }
 
 /** Resolve after ms (a pause between retries that lets the rest of the server run). */

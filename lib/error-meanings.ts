@@ -24,4 +24,6 @@ export const ERROR_MEANINGS: Record<ErrorCode, string> = {
   rate_limited: "Too many requests for this key. Wait for the number of seconds in Retry-After, then retry.",
   internal_error: "Something failed on the server. Retry later; quote the request id if you contact support.",
   service_unavailable: "The service is starting up or shutting down. Retry shortly.",
+  storage_unavailable:
+    "The server cannot write to its database right now: its disk is full or read-only, or the database stayed locked past the server's wait bound. Nothing was changed. Retry after the number of seconds in Retry-After; it clears without a restart once the operator frees space or the lock.",
 };

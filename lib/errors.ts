@@ -1,6 +1,7 @@
 import "server-only";
 import { PrismaClientKnownRequestError } from "@prisma/client/runtime/client";
 import { z } from "zod";
+import { describeStorageFailure, isStorageFailure } from "./db/storage-failure";
 
 /**
  * One error type for the whole house. Anything in lib/ throws ApiError; the edges (route handlers, server
@@ -26,6 +27,7 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal_error: 500,
   service_unavailable: 503,
+  storage_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -93,13 +95,29 @@ type ErrorBody = {
   };
 };
 
-/** Map anything thrown to an ApiError: ours as is, zod and Prisma errors to their meaning, the rest to 500. */
+/** Seconds a client should wait before retrying after storage_unavailable. */
+export const STORAGE_RETRY_AFTER_SECONDS = 5;
+
+/** The answer to a full, read-only or stalled data folder: a state that clears, so 503 with Retry-After. */
+export function storageUnavailable(cause?: unknown): ApiError {
+  return new ApiError(
+    "storage_unavailable",
+    "Storage unavailable: the server cannot write to its database right now (disk full, read-only or busy). Nothing was changed; retry in a few seconds.",
+    { cause, headers: { "Retry-After": String(STORAGE_RETRY_AFTER_SECONDS) } },
+  );
+}
+
+/**
+ * Map anything thrown to an ApiError: ours as is, zod and Prisma errors to their meaning, storage failures
+ * (disk full, read-only, I/O error, database locked past the bound) to 503, the rest to 500.
+ */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof z.ZodError) return validationError(err);
   const code = err instanceof PrismaClientKnownRequestError ? err.code : undefined;
   if (code === "P2002") return new ApiError("conflict", "A record with these values already exists.", { cause: err });
   if (code === "P2025") return new ApiError("not_found", "The requested resource was not found.", { cause: err });
+  if (isStorageFailure(err)) return storageUnavailable(err);
   return new ApiError(
     "internal_error",
     "Something went wrong on our side. Quote the request id if you contact support.",
@@ -121,12 +139,23 @@ function errorBody(err: ApiError, requestId: string): ErrorBody {
   };
 }
 
+/**
+ * Log a 5xx once: a storage failure as one line (the state is the news, and a full disk fails every write:
+ * a stack per request would bury the log), anything else with its stack.
+ */
+export function logServerError(apiError: ApiError, what: string): void {
+  if (apiError.status < 500) return;
+  if (apiError.code === "storage_unavailable") {
+    console.error(`[keyward] ${what}: storage unavailable (${describeStorageFailure(apiError.cause)})`);
+  } else {
+    console.error(`[keyward] ${what} failed:`, apiError.cause ?? apiError);
+  }
+}
+
 /** The one translation point from a thrown value to an HTTP response. Unexpected errors are logged once. */
 export function toErrorResponse(err: unknown, requestId: string, extraHeaders: Record<string, string> = {}): Response {
   const apiError = toApiError(err);
-  if (apiError.status >= 500) {
-    console.error(`[keyward] request ${requestId} failed:`, apiError.cause ?? apiError);
-  }
+  logServerError(apiError, `request ${requestId}`);
   return Response.json(errorBody(apiError, requestId), {
     status: apiError.status,
     headers: { "X-Request-Id": requestId, "Cache-Control": "no-store", ...extraHeaders, ...(apiError.headers ?? {}) },

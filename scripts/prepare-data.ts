@@ -3,6 +3,7 @@ import path from "node:path";
 import fs from "node:fs";
 import { shouldSeedDemo, sqliteFilePath } from "../lib/config/env";
 import { db } from "../lib/db";
+import { assertDataFolderWritable, startupFailureSentence } from "../lib/db/data-folder-check";
 import { DEMO_ACCOUNTS, seedDemoAccountsIfEmpty, seedInventoryIfEmpty } from "../lib/seed/demo";
 import { closeServices, services } from "../lib/services";
 
@@ -16,8 +17,10 @@ export async function prepareData(opts: { seedDemo: boolean; quiet?: boolean }):
   const { env } = services();
   const prismaBin = path.join(process.cwd(), "node_modules", ".bin", "prisma");
   const file = sqliteFilePath(env.databaseUrl);
-  // The data folder holds password hashes, key metadata and request logs: owner-only.
-  if (file) fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  // The data folder holds password hashes, key metadata and request logs: owner-only. A folder that cannot
+  // take writes stops the start here, with one sentence, rather than in a migration's stack trace.
+  assertDataFolderWritable(env.dataDir);
+  if (file) assertDataFolderWritable(path.dirname(file), [file, `${file}-wal`, `${file}-shm`]);
   execFileSync(prismaBin, ["migrate", "deploy"], {
     stdio: opts.quiet ? "pipe" : "inherit",
     env: { ...process.env, DATABASE_URL: env.databaseUrl },
@@ -52,7 +55,8 @@ if (require.main === module) {
   prepareData({ seedDemo: shouldSeedDemo(services().env) })
     .then(() => process.exit(0))
     .catch((err) => {
-      console.error(err);
+      const sentence = startupFailureSentence(err, services().env.dataDir);
+      console.error(sentence ? `[keyward] ${sentence}` : err);
       process.exit(1);
     });
 }

@@ -1,5 +1,6 @@
 import { ConfigError, shouldSeedDemo } from "../lib/config/env";
 import { closeServices, services } from "../lib/services";
+import { assertDataFolderWritable, startupFailureSentence } from "../lib/db/data-folder-check";
 import { buildIfNeeded } from "./build-if-needed";
 import { prepareData } from "./prepare-data";
 import { startServer } from "./server";
@@ -10,6 +11,8 @@ async function main() {
   const { PORT: port, HOST: host } = env;
   const seedDemo = shouldSeedDemo(env);
   process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
+  // Before a build that may take a minute: a data folder that cannot take writes fails the start at once.
+  assertDataFolderWritable(env.dataDir);
   buildIfNeeded();
   // Next's production server must run with NODE_ENV=production; the demo decision was taken above.
   (process.env as Record<string, string>).NODE_ENV = "production";
@@ -27,7 +30,9 @@ async function main() {
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError) console.error(`[keyward] ${err.message}`);
+  // A data folder problem is the operator's to fix: one sentence saying what and how, not a stack trace.
+  const sentence = err instanceof ConfigError ? err.message : startupFailureSentence(err, services().env.dataDir);
+  if (sentence) console.error(`[keyward] ${sentence}`);
   else console.error("[keyward] failed to start:", err);
   process.exit(1);
 });

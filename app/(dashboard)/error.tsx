@@ -2,6 +2,8 @@
 
 import { useEffect } from "react";
 import { Alert } from "@/components/ui/alert";
+import { isStorageUnavailable } from "@/components/errors/storage-digest";
+import { StorageUnavailableAlert } from "@/components/errors/storage-unavailable-alert";
 import { Button } from "@/components/ui/button";
 
 /** Any dashboard page that fails unexpectedly: say so, give the reference, offer a retry. */
@@ -9,6 +11,7 @@ export default function DashboardError({ error, reset }: { error: Error & { dige
   useEffect(() => {
     console.error("[keyward] dashboard page failed:", error);
   }, [error]);
+  if (isStorageUnavailable(error)) return <StorageUnavailableAlert reset={reset} />;
   return (
     <div className="space-y-4">
       <Alert tone="error" title="This page could not be loaded.">

@@ -1,4 +1,4 @@
-import { toApiError, type ErrorCode } from "@/lib/errors";
+import { logServerError, toApiError, type ErrorCode } from "@/lib/errors";
 
 /** What a server action returns: data, or the project's error shape (never a thrown error to the client). */
 export type ActionResult<T> =
@@ -10,7 +10,7 @@ export async function runAction<T>(fn: () => Promise<T>): Promise<ActionResult<T
     return { ok: true, data: await fn() };
   } catch (err) {
     const apiError = toApiError(err);
-    if (apiError.status >= 500) console.error("[keyward] server action failed:", apiError.cause ?? apiError);
+    logServerError(apiError, "server action");
     const issues = (apiError.details?.issues ?? []) as { field: string; message: string }[];
     // The first issue per field is the one to fix first (zod also reports later checks of the same field).
     const fields = issues.length ? Object.fromEntries(issues.toReversed().map((i) => [i.field, i.message])) : undefined;

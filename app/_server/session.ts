@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { sessionOptions } from "@/app/_server/auth-options";
 import { getUserById } from "@/lib/auth/users";
 import { clientIp } from "@/lib/http/client-ip";
+import { rethrowForPage } from "./page-error";
 import type { Actor } from "@/lib/auth/actor";
 
 type UserActor = Extract<Actor, { kind: "user" }>;
@@ -13,7 +14,7 @@ export async function sessionActor(): Promise<UserActor | null> {
   const session = await getServerSession(sessionOptions);
   const id = session?.user?.id;
   if (!id) return null;
-  const user = await getUserById(id);
+  const user = await getUserById(id).catch(rethrowForPage);
   if (!user) return null;
   return { kind: "user", userId: user.id, email: user.email, role: user.role, ip: clientIp(await headers()) };
 }

@@ -14,7 +14,8 @@ type GuardedShape = {
  * The error codes lib/auth/api-key-guard.ts can produce for a route, derived from the route's shape rather than
  * listed by hand: every guarded route checks credentials, key state, IP allowlist, scope and rate limit; input
  * schemas add validation_failed; a body adds its size and media-type checks; a session-authenticated write
- * can be refused as cross-site. Any route can fail unexpectedly (internal_error).
+ * can be refused as cross-site. Any route can meet a full, read-only or stalled database (storage_unavailable)
+ * or fail unexpectedly (internal_error).
  */
 export function guardErrorCodes(route: GuardedShape): ErrorCode[] {
   return [
@@ -28,6 +29,7 @@ export function guardErrorCodes(route: GuardedShape): ErrorCode[] {
     ...(route.query || route.headers || route.body ? (["validation_failed"] as const) : []),
     ...(route.body ? (["payload_too_large", "unsupported_media_type"] as const) : []),
     ...(route.auth === "key-or-session" && route.method !== "GET" ? (["forbidden"] as const) : []),
+    "storage_unavailable",
     "internal_error",
   ];
 }

@@ -40,7 +40,9 @@ class SqliteBulkSql implements BulkSql {
   private readonly query: BulkQuery;
 
   constructor(file: string) {
-    this.sqlite = new Database(file, { timeout: 10_000 });
+    // No busy wait inside SQLite: it would freeze the event loop, and with it a Prisma transaction of this
+    // process that holds the lock. storeLogBatch retries between event-loop turns instead.
+    this.sqlite = new Database(file, { timeout: 0 });
     this.sqlite.pragma("journal_mode = WAL");
     // In WAL mode NORMAL never corrupts; a power cut may lose the last commits, which the log spool still holds.
     this.sqlite.pragma("synchronous = NORMAL");

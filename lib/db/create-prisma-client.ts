@@ -1,9 +1,9 @@
 import "server-only";
 import fs from "node:fs";
 import path from "node:path";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "./generated/sqlite/client";
 import { sqliteFilePath } from "../config/env";
+import { KeywardSqliteAdapterFactory } from "./sqlite-adapter";
 
 export type Db = PrismaClient;
 
@@ -15,5 +15,6 @@ export function createPrismaClient(databaseUrl: string): Db {
     throw new Error("PostgreSQL is not wired in yet: set DATABASE_URL to a file: URL (SQLite).");
   }
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 10_000 }) });
+  // The adapter bounds every wait and survives a failed COMMIT (see sqlite-adapter.ts).
+  return new PrismaClient({ adapter: new KeywardSqliteAdapterFactory({ url: `file:${file}` }) });
 }

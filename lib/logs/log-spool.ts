@@ -19,6 +19,10 @@ export class LogSpool {
   private pending: string[] = [];
   private written: Promise<void> | null = null;
   private settle: { resolve: () => void; reject: (err: unknown) => void } | null = null;
+  /** A write failed part-way: the segment may end in a partial line, so the next write starts a new one. */
+  private torn = false;
+  /** Segments whose entries are stored but that could not be deleted yet (read-only folder): retried. */
+  private readonly undeleted = new Set<string>();
 
   constructor(private readonly dir: string) {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -52,9 +56,12 @@ export class LogSpool {
     }
     try {
       if (this.fd === null) this.openSegment();
-      fs.writeSync(this.fd!, lines.join(""));
+      writeFully(this.fd!, (this.torn ? "\n" : "") + lines.join(""));
+      this.torn = false;
       settle?.resolve();
     } catch (err) {
+      // ENOSPC can strike mid-write: a torn line is skipped on replay, as long as nothing is appended to it.
+      this.torn = this.fd !== null;
       settle?.reject(err);
     }
   }
@@ -69,8 +76,17 @@ export class LogSpool {
     return closed;
   }
 
+  /** Delete a segment whose entries are stored. Never throws: one that cannot go yet is retried next time. */
   remove(segment: string): void {
-    fs.rmSync(segment, { force: true });
+    this.undeleted.add(segment);
+    for (const s of this.undeleted) {
+      try {
+        fs.rmSync(s, { force: true });
+        this.undeleted.delete(s);
+      } catch {
+        // Still read-only: replaying it later is harmless (stored request ids are skipped).
+      }
+    }
   }
 
   /** Segments left by processes that are no longer running (the ones to replay). */
@@ -105,6 +121,12 @@ export class LogSpool {
     this.segmentPath = path.join(this.dir, name);
     this.fd = fs.openSync(this.segmentPath, "a", 0o600);
   }
+}
+
+/** write(2) may write less than asked (a disk filling up): write the rest, or throw. */
+function writeFully(fd: number, text: string): void {
+  const data = Buffer.from(text);
+  for (let offset = 0; offset < data.length;) offset += fs.writeSync(fd, data, offset);
 }
 
 function isAlive(pid: number): boolean {

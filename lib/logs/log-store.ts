@@ -3,6 +3,10 @@ import { randomUUID } from "node:crypto";
 import { sqliteDate, type BulkQuery, type BulkSql } from "../db/bulk-sql";
 import { ROLLUP_RESOLUTIONS, statusClass, type LogEntry, type RollupResolution } from "./log-entry";
 import { bucketIndex, BUCKET_COUNT } from "./latency-histogram";
+import { retryWhileBusy } from "../db/storage-failure";
+
+/** How long a flush waits for the database's write lock before it fails (and is retried by the writer). */
+const STORE_WAIT_MS = 1_000;
 
 export { ROLLUP_RESOLUTIONS, type RollupResolution } from "./log-entry";
 
@@ -182,10 +186,13 @@ function touchKeys(q: BulkQuery, entries: readonly LogEntry[]): void {
  */
 export async function storeLogBatch(bulk: BulkSql, entries: readonly LogEntry[]): Promise<number> {
   if (entries.length === 0) return 0;
-  return bulk.transaction((q) => {
-    const fresh = entries.filter((e) => q.run(INSERT_LOG, logParams(e)) === 1);
-    writeRollups(q, fresh);
-    touchKeys(q, fresh);
-    return fresh.length;
-  });
+  // The lock may be held by a transaction of this process (between its awaits) or another one: wait a little.
+  return retryWhileBusy("storing request log entries", STORE_WAIT_MS, () =>
+    bulk.transaction((q) => {
+      const fresh = entries.filter((e) => q.run(INSERT_LOG, logParams(e)) === 1);
+      writeRollups(q, fresh);
+      touchKeys(q, fresh);
+      return fresh.length;
+    }),
+  );
 }

@@ -186,6 +186,123 @@ describe("LogWriter", () => {
   });
 });
 
+describe("LogWriter under a storage outage", () => {
+  const full = () => Object.assign(new Error("database or disk is full"), { code: "SQLITE_FULL" });
+
+  it("logs one line when flushes start failing and one when they recover, and loses nothing", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const infos = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    let failures = 10;
+    const writer = new LogWriter({
+      spoolDir: spoolDir(),
+      store: async (entries) => {
+        if (failures-- > 0) throw full();
+        return storeBatch(entries);
+      },
+    });
+    const all: LogEntry[] = [];
+    for (let i = 0; i < 10; i++) {
+      const e = entry();
+      all.push(e);
+      await writer.enqueue(e);
+      await writer.flush();
+    }
+    expect(writer.stats.failedFlushes).toBe(10);
+    expect(writer.pending()).toBe(10);
+    expect(errors.mock.calls).toEqual([
+      [
+        "[keyward] request log: writing to the database failed; 1 entries are held (memory and spool) and retried every 250 ms:",
+        "SQLITE_FULL: database or disk is full",
+      ],
+    ]);
+    expect(infos).not.toHaveBeenCalled();
+
+    await writer.flush();
+    expect(writer.pending()).toBe(0);
+    expect(await stored(all)).toBe(10);
+    expect(infos.mock.calls).toHaveLength(1);
+    expect(infos.mock.calls[0]![0]).toMatch(
+      /^\[keyward\] request log: database writes recovered after 10 failed flushes over \d+\.\d s; every held entry is stored \(10 new rows\)$/,
+    );
+    expect(errors.mock.calls).toHaveLength(1);
+    await writer.close();
+  });
+
+  it("logs one line when spool appends start failing and one when they work again", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const infos = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const realWrite = fs.writeSync;
+    let refuse = true;
+    vi.spyOn(fs, "writeSync").mockImplementation(((...args: Parameters<typeof fs.writeSync>) => {
+      if (refuse) throw Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
+      return (realWrite as (...a: unknown[]) => number)(...args);
+    }) as typeof fs.writeSync);
+    const writer = new LogWriter({ spoolDir: spoolDir(), store: storeBatch });
+    const during = Array.from({ length: 5 }, () => entry());
+    for (const e of during) await writer.enqueue(e);
+    expect(writer.stats.spoolErrors).toBe(5);
+    expect(errors.mock.calls).toEqual([
+      [
+        "[keyward] request log: the spool cannot be written; entries stay in memory until the database takes them (a crash now would lose them):",
+        "ENOSPC: no space left on device",
+      ],
+    ]);
+    refuse = false;
+    await writer.enqueue(entry());
+    await writer.enqueue(entry());
+    expect(infos.mock.calls).toHaveLength(1);
+    expect(infos.mock.calls[0]![0]).toMatch(
+      /^\[keyward\] request log: the spool is writable again after 5 entries could not be spooled over \d+\.\d s$/,
+    );
+    // The entries that missed the spool still reach the database from memory.
+    await writer.flush();
+    expect(await stored(during)).toBe(5);
+    expect(errors.mock.calls).toHaveLength(1);
+    await writer.close();
+  });
+
+  it("a write cut short by a full disk leaves a torn line that replay skips; the next entries start a new line", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const dir = spoolDir();
+    const spool = new LogSpool(dir);
+    const realWrite = fs.writeSync;
+    let call = 0;
+    vi.spyOn(fs, "writeSync").mockImplementation(((fd: number, data: Buffer, offset = 0) => {
+      call++;
+      // First call: the kernel takes only part of the buffer; the retry for the rest meets ENOSPC.
+      if (call === 1) return (realWrite as (...a: unknown[]) => number)(fd, data, offset, 20);
+      if (call === 2) throw Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
+      return (realWrite as (...a: unknown[]) => number)(fd, data, offset);
+    }) as typeof fs.writeSync);
+    const torn = entry();
+    const later = [entry(), entry()];
+    await expect(spool.append(torn)).rejects.toThrow("no space left on device");
+    await Promise.all(later.map((e) => spool.append(e)));
+    const segment = spool.cut()!;
+    expect(LogSpool.read(segment)).toEqual(later);
+  });
+
+  it("a stored batch whose segment cannot be deleted yet is not retried; the segment goes on a later flush", async () => {
+    const dir = spoolDir();
+    const writer = new LogWriter({ spoolDir: dir, store: storeBatch });
+    const realRm = fs.rmSync;
+    const rm = vi.spyOn(fs, "rmSync").mockImplementation(() => {
+      throw Object.assign(new Error("read-only file system"), { code: "EROFS" });
+    });
+    const first = entry();
+    await writer.enqueue(first);
+    await writer.flush();
+    expect(writer.stats.failedFlushes).toBe(0);
+    expect(writer.pending()).toBe(0);
+    expect(fs.readdirSync(dir)).toHaveLength(1);
+    rm.mockImplementation(realRm);
+    await writer.enqueue(entry());
+    await writer.flush();
+    expect(fs.readdirSync(dir)).toEqual([]);
+    await writer.close();
+  });
+});
+
 describe("replayOrphans", () => {
   const DEAD_PID = 999999;
   const writeSegment = (dir: string, name: string, entries: LogEntry[], tornTail = false) =>

@@ -1,6 +1,7 @@
 import "server-only";
 import type { LogEntry } from "./log-entry";
 import { LogSpool } from "./log-spool";
+import { describeStorageFailure, isStorageFailure } from "../db/storage-failure";
 
 type Batch = { entries: LogEntry[]; segment: string | null };
 
@@ -29,6 +30,12 @@ export class LogWriter {
   private readonly store: LogWriterOptions["store"];
   /** Counters for health checks and benchmarks. */
   readonly stats = { enqueued: 0, written: 0, failedFlushes: 0, spoolErrors: 0, replayed: 0 };
+  /**
+   * An outage of the database or the spool is logged when it starts and when it ends, one line each: a
+   * full disk fails every flush (4 a second) and every append, and a line per failure would bury the log.
+   */
+  private flushOutage: { since: number; failures: number } | null = null;
+  private spoolOutage: { since: number; failures: number } | null = null;
 
   constructor(opts: LogWriterOptions) {
     this.spool = new LogSpool(opts.spoolDir);
@@ -50,9 +57,10 @@ export class LogWriter {
    */
   enqueue(entry: LogEntry): Promise<void> {
     if (this.closed) throw new Error("log writer is closed");
-    const spooled = this.spool.append(entry).catch((err: unknown) => {
-      if (this.stats.spoolErrors++ === 0) console.error("[keyward] log spool append failed:", err);
-    });
+    const spooled = this.spool.append(entry).then(
+      () => this.spoolRecovered(),
+      (err: unknown) => this.spoolFailed(err),
+    );
     this.buffer.push(entry);
     this.stats.enqueued++;
     // Past maxBatch a flush starts early; while one runs, the timer picks up the rest (no chain per request).
@@ -81,20 +89,66 @@ export class LogWriter {
       batches.push({ entries: this.buffer, segment: this.spool.cut() });
       this.buffer = [];
     }
+    let written = 0;
     for (let i = 0; i < batches.length; i++) {
       const batch = batches[i]!;
       try {
         // A retried batch may have committed before its error surfaced: the store skips what it already has.
-        const written = await this.store(batch.entries);
-        this.stats.written += written;
-        if (batch.segment) this.spool.remove(batch.segment);
+        written += await this.store(batch.entries);
       } catch (err) {
+        this.stats.written += written;
         this.stats.failedFlushes++;
-        console.error(`[keyward] log flush of ${batch.entries.length} entries failed; will retry:`, err);
         this.retry.push(...batches.slice(i));
+        this.flushFailed(err);
         return;
       }
+      // Stored: its spool segment has served (a segment that cannot be deleted yet is retried by the spool).
+      if (batch.segment) this.spool.remove(batch.segment);
     }
+    this.stats.written += written;
+    if (this.flushOutage) {
+      const { since, failures } = this.flushOutage;
+      this.flushOutage = null;
+      console.log(
+        `[keyward] request log: database writes recovered after ${failures} failed flush${failures === 1 ? "" : "es"} over ${seconds(Date.now() - since)}; every held entry is stored (${written} new rows)`,
+      );
+    }
+  }
+
+  private flushFailed(err: unknown): void {
+    if (this.flushOutage) {
+      this.flushOutage.failures++;
+      return;
+    }
+    this.flushOutage = { since: Date.now(), failures: 1 };
+    const reason = isStorageFailure(err) ? describeStorageFailure(err) : err;
+    console.error(
+      `[keyward] request log: writing to the database failed; ${this.pending()} entries are held (memory and spool) and retried every ${this.flushIntervalMs} ms:`,
+      reason,
+    );
+  }
+
+  private spoolFailed(err: unknown): void {
+    this.stats.spoolErrors++;
+    if (this.spoolOutage) {
+      this.spoolOutage.failures++;
+      return;
+    }
+    this.spoolOutage = { since: Date.now(), failures: 1 };
+    const reason = isStorageFailure(err) ? describeStorageFailure(err) : err;
+    console.error(
+      "[keyward] request log: the spool cannot be written; entries stay in memory until the database takes them (a crash now would lose them):",
+      reason,
+    );
+  }
+
+  private spoolRecovered(): void {
+    if (!this.spoolOutage) return;
+    const { since, failures } = this.spoolOutage;
+    this.spoolOutage = null;
+    console.log(
+      `[keyward] request log: the spool is writable again after ${failures} entr${failures === 1 ? "y" : "ies"} could not be spooled over ${seconds(Date.now() - since)}`,
+    );
   }
 
   /** Replay spool segments left by processes that died before flushing. */
@@ -130,4 +184,8 @@ export class LogWriter {
     }
     this.spool.cut();
   }
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
 }

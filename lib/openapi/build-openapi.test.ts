@@ -88,6 +88,28 @@ describe("OpenAPI document", () => {
     },
   );
 
+  it("documents storage_unavailable (503) with Retry-After on every operation, and Retry-After on 429", () => {
+    for (const route of ALL_API_ROUTES) {
+      const responses = op(route.method, route.path)!.responses as Record<
+        string,
+        { description: string; headers?: Record<string, unknown> }
+      >;
+      expect(responses["503"]?.description, route.operationId).toBe("storage_unavailable");
+      for (const status of ["503", "429"]) {
+        expect(responses[status]?.headers, `${route.operationId} ${status}`).toEqual({
+          "X-Request-Id": { $ref: "#/components/headers/X-Request-Id" },
+          "Retry-After": { $ref: "#/components/headers/Retry-After" },
+        });
+      }
+      // Other errors carry the request id only (404 is documented on every route with a path id or not found).
+      for (const status of Object.keys(responses).filter((s) => s >= "400" && s !== "429" && s !== "503")) {
+        expect(responses[status]?.headers, `${route.operationId} ${status}`).toEqual({
+          "X-Request-Id": { $ref: "#/components/headers/X-Request-Id" },
+        });
+      }
+    }
+  });
+
   it("documents the list filters as query parameters", () => {
     const names = op("GET", "/api/v1/inventory")!.parameters.map((p) => p.name);
     expect(names).toEqual(

@@ -77,7 +77,7 @@ function errorResponses(route: ApiRoute) {
         description: codes.join(", "),
         headers: {
           "X-Request-Id": requestIdHeader,
-          ...(status === 429 ? { "Retry-After": { $ref: "#/components/headers/Retry-After" } } : {}),
+          ...(status === 429 || status === 503 ? { "Retry-After": { $ref: "#/components/headers/Retry-After" } } : {}),
         },
         content: {
           "application/json": {

@@ -3,6 +3,8 @@
 import Link from "next/link";
 import { useEffect } from "react";
 import { Alert } from "@/components/ui/alert";
+import { isStorageUnavailable } from "@/components/errors/storage-digest";
+import { StorageUnavailableAlert } from "@/components/errors/storage-unavailable-alert";
 import { Button, buttonClasses } from "@/components/ui/button";
 
 /** An unexpected failure reading the log: say so, offer a retry, and a way back to the unfiltered view. */
@@ -10,6 +12,7 @@ export default function LogsError({ error, reset }: { error: Error & { digest?: 
   useEffect(() => {
     console.error("[keyward] logs page failed:", error);
   }, [error]);
+  if (isStorageUnavailable(error)) return <StorageUnavailableAlert reset={reset} />;
   return (
     <div className="space-y-4">
       <h1 className="text-xl font-semibold text-slate-900">Request log</h1>

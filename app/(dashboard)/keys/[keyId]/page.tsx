@@ -11,6 +11,7 @@ import { logStats } from "@/lib/logs/log-stats";
 import { queryLogs } from "@/lib/logs/query-logs";
 import { runAction } from "@/app/_server/run-action";
 import { logPageInput } from "@/lib/logs/log-query-input";
+import { rethrowForPage } from "@/app/_server/page-error";
 import { AuditList } from "@/components/keys/audit-list";
 import { EnvironmentBadge, KeyStatusBadge, ScopeBadges } from "@/components/keys/key-badges";
 import { KeyActions } from "@/components/keys/key-actions";
@@ -31,7 +32,7 @@ async function loadOrNotFound<T>(load: () => Promise<T>): Promise<T> {
     return await load();
   } catch (err) {
     if (err instanceof ApiError && err.code === "not_found") notFound();
-    throw err;
+    rethrowForPage(err);
   }
 }
 

@@ -22,3 +22,14 @@ export function databaseProvider(url: string): "sqlite" | "postgresql" {
   if (/^postgres(ql)?:\/\//.test(url)) return "postgresql";
   throw new Error(`DATABASE_URL must start with file: (SQLite) or postgresql:// (got "${url.split(":")[0]}:...")`);
 }
+
+// --- PostgreSQL pool (scale-out) ---
+// KEYWARD_PG_POOL_SIZE: connections each instance's Prisma client keeps to PostgreSQL (default 10). With N
+// instances the server needs N x this (plus the log writer's and the migration runner's) below max_connections.
+export function pgPoolSize(): number {
+  const raw = process.env.KEYWARD_PG_POOL_SIZE;
+  if (raw === undefined || raw === "") return 10;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new Error(`KEYWARD_PG_POOL_SIZE must be 1..1000 (got "${raw}")`);
+  return n;
+}

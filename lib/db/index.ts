@@ -1,26 +1,16 @@
-import fs from "node:fs";
-import path from "node:path";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaClient } from "./generated/sqlite/client";
-import { databaseProvider, resolveDatabaseUrl, sqliteFilePath } from "../config/database-url";
+import { resolveDatabaseUrl } from "../config/database-url";
+import { createPrismaClient, type Db } from "./create-prisma-client";
 
-export type Db = PrismaClient;
+export type { Db } from "./create-prisma-client";
 export type { Prisma } from "./generated/sqlite/client";
+type PrismaClient = Db;
 
 /**
  * The one database module: owns the Prisma client and the choice of driver adapter. One client per process
  * (kept on globalThis so dev-server reloads and Next's separate route bundles share it).
  */
 function createClient(): PrismaClient {
-  const url = resolveDatabaseUrl();
-  const provider = databaseProvider(url);
-  if (provider !== "sqlite") {
-    // The PostgreSQL schema, migrations and client arrive with the scale-out work; fail loudly, not strangely.
-    throw new Error("PostgreSQL is not wired in yet: set DATABASE_URL to a file: URL (SQLite).");
-  }
-  const file = sqliteFilePath(url)!;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 10_000 }) });
+  return createPrismaClient(resolveDatabaseUrl());
 }
 
 const holder = globalThis as { __keywardDb?: PrismaClient };

@@ -1,4 +1,5 @@
 import { db, type Prisma } from "../db";
+import { containsIgnoringCase } from "../db/text-filter";
 import { ApiError } from "../errors";
 import type { z } from "zod";
 import type { listInventoryQuery } from "./inventory-input";
@@ -39,7 +40,7 @@ async function canonicalBrand(brand: string): Promise<string> {
 export async function listInventory(q: z.infer<typeof listInventoryQuery>) {
   const where: Prisma.InventoryItemWhereInput = {
     ...(q.brand ? { brand: await canonicalBrand(q.brand) } : {}),
-    ...(q.model ? { model: { contains: q.model } } : {}),
+    ...(q.model ? { model: containsIgnoringCase(q.model) } : {}),
     ...(q.condition ? { condition: q.condition } : {}),
     ...(q.status ? { status: q.status } : {}),
     ...(q.minPriceCents !== undefined || q.maxPriceCents !== undefined

@@ -1,4 +1,5 @@
 import { db, type Prisma } from "../db";
+import { containsIgnoringCase } from "../db/text-filter";
 import { parseOrThrow } from "../errors";
 import { environmentFilter, ownerFilter, type Actor } from "../auth/actor";
 import { listKeysQuery } from "./key-input";
@@ -19,7 +20,11 @@ export async function listKeys(actor: Actor, query: unknown): Promise<KeyPage> {
   if (q.partner) conditions.push({ partner: q.partner });
   if (q.q)
     conditions.push({
-      OR: [{ name: { contains: q.q } }, { keyId: { contains: q.q } }, { partner: { contains: q.q } }],
+      OR: [
+        { name: containsIgnoringCase(q.q) },
+        { keyId: containsIgnoringCase(q.q) },
+        { partner: containsIgnoringCase(q.q) },
+      ],
     });
   if (q.status === "revoked") conditions.push({ status: "revoked" });
   if (q.status === "expired")

@@ -1,4 +1,4 @@
-import { db } from "../db";
+import { serializableTransaction } from "../db/transaction";
 import { ApiError, parseOrThrow } from "../errors";
 import type { Actor } from "../auth/actor";
 import { revokeKeyInput } from "./key-input";
@@ -11,7 +11,7 @@ import { invalidateKey } from "./key-cache";
 export async function revokeKey(actor: Actor, keyId: string, input: unknown): Promise<KeyView> {
   const { reason } = parseOrThrow(revokeKeyInput, input ?? {});
   const now = new Date();
-  const row = await db().$transaction(async (tx) => {
+  const row = await serializableTransaction(async (tx) => {
     const current = await findVisibleKeyOrThrow(tx, actor, keyId);
     // Revoking only removes access, so a key may revoke keys with more scopes. A sandbox (test) key never
     // reaches a live key: findVisibleKeyOrThrow does not show it one.

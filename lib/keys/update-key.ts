@@ -1,4 +1,4 @@
-import { db } from "../db";
+import { serializableTransaction } from "../db/transaction";
 import { ApiError, parseOrThrow } from "../errors";
 import type { Actor } from "../auth/actor";
 import { normaliseScopes } from "../scopes";
@@ -20,7 +20,7 @@ const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringif
 /** Change a key's name, partner, description, scopes or limits. Records exactly what changed. */
 export async function updateKey(actor: Actor, keyId: string, input: unknown): Promise<KeyView> {
   const data = parseOrThrow(updateKeyInput, input);
-  const row = await db().$transaction(async (tx) => {
+  const row = await serializableTransaction(async (tx) => {
     const current = await findVisibleKeyOrThrow(tx, actor, keyId);
     assertMayModify(actor, current, keyId);
     if (keyStatus(current) === "revoked") {

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 // KEYWARD_TEST_DB=postgresql runs the same suite on PostgreSQL (test/global-setup.ts), plus the *.pg.test.ts
 // files that exercise PostgreSQL-only code (migration runner, partitions).
@@ -9,7 +9,7 @@ export default defineConfig({
   resolve: { alias: { "@": path.resolve(__dirname) } },
   test: {
     include: ["lib/**/*.test.ts", "app/**/*.test.ts", "test/**/*.test.ts"],
-    exclude: ["**/node_modules/**", ...(onPostgres ? [] : ["**/*.pg.test.ts"])],
+    exclude: [...configDefaults.exclude, ...(onPostgres ? [] : ["**/*.pg.test.ts"])],
     globalSetup: ["test/global-setup.ts"],
     setupFiles: ["test/setup-file.ts"],
     pool: "forks",

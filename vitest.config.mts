@@ -1,4 +1,8 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+
+// KEYWARD_TEST_DB=postgresql runs the same suite on PostgreSQL (test/global-setup.ts), plus the *.pg.test.ts
+// files that exercise PostgreSQL-only code (migration runner, partitions).
+const onPostgres = process.env.KEYWARD_TEST_DB === "postgresql";
 
 export default defineConfig({
   // server-only guards the browser bundle inside Next; tests run the same modules outside it (see tsconfig.json).
@@ -7,6 +11,7 @@ export default defineConfig({
   },
   test: {
     include: ["lib/**/*.test.ts", "app/**/*.test.ts", "components/**/*.test.{ts,tsx}", "test/**/*.test.ts"],
+    exclude: [...configDefaults.exclude, ...(onPostgres ? [] : ["**/*.pg.test.ts"])],
     globalSetup: ["test/global-setup.ts"],
     setupFiles: ["test/setup-file.ts"],
     pool: "forks",

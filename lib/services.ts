@@ -45,7 +45,7 @@ export type ServiceFactories = { [K in Part]: (s: Services) => Services[K] };
 const defaultFactories: ServiceFactories = {
   env: () => loadEnv(),
   secrets: (s) => loadServerSecrets(s.env),
-  db: (s) => createPrismaClient(s.env.databaseUrl),
+  db: (s) => createPrismaClient(s.env.databaseUrl, { poolSize: s.env.KEYWARD_PG_POOL_SIZE }),
   bulkSql: (s) => openBulkSql(s.env.databaseUrl),
   logStore: (s) => ({ storeBatch: (entries) => storeLogBatch(s.bulkSql, entries) }),
   logWriter: (s) => {

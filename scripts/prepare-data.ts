@@ -4,6 +4,9 @@ import fs from "node:fs";
 import { shouldSeedDemo, sqliteFilePath } from "../lib/config/env";
 import { db } from "../lib/db";
 import { assertDataFolderWritable, startupFailureSentence } from "../lib/db/data-folder-check";
+import { withAdvisoryLock } from "../lib/db/pg-advisory-lock";
+import { migratePostgres } from "../lib/db/pg-migrate";
+import { ensurePartitions } from "../lib/db/pg-partitions";
 import { DEMO_ACCOUNTS, seedDemoAccountsIfEmpty, seedInventoryIfEmpty } from "../lib/seed/demo";
 import { closeServices, services } from "../lib/services";
 
@@ -12,43 +15,68 @@ function restrictDataFiles(dir: string, dbFile: string): void {
   for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600);
 }
 
+/** Serialises the start-up steps (migrate, partitions, first-start seed) of instances sharing PostgreSQL. */
+const STARTUP_LOCK_KEY = 72707371;
+/** Daily request-log partitions created at start, from today on (the maintenance job keeps ahead after that). */
+const PARTITION_DAYS_AHEAD = 7;
+
+type PrepareOptions = { seedDemo: boolean; quiet?: boolean };
+
 /** Apply committed migrations, tune SQLite, and seed a first start. Safe to run on every start. */
-export async function prepareData(opts: { seedDemo: boolean; quiet?: boolean }): Promise<void> {
+export async function prepareData(opts: PrepareOptions): Promise<void> {
   const { env } = services();
-  const prismaBin = path.join(process.cwd(), "node_modules", ".bin", "prisma");
-  const file = sqliteFilePath(env.databaseUrl);
-  // The data folder holds password hashes, key metadata and request logs: owner-only. A folder that cannot
-  // take writes stops the start here, with one sentence, rather than in a migration's stack trace.
+  const say = (line: string) => {
+    if (!opts.quiet) console.log(`[keyward] ${line}`);
+  };
+  // The data folder holds the log spool and, for SQLite, the database: a folder that cannot take writes stops
+  // the start here, with one sentence, rather than in a migration's stack trace.
   assertDataFolderWritable(env.dataDir);
-  if (file) assertDataFolderWritable(path.dirname(file), [file, `${file}-wal`, `${file}-shm`]);
-  execFileSync(prismaBin, ["migrate", "deploy"], {
-    stdio: opts.quiet ? "pipe" : "inherit",
-    env: { ...process.env, DATABASE_URL: env.databaseUrl },
-  });
-  if (file) restrictDataFiles(path.dirname(file), file);
-  // Generate the server secrets now (first start), not inside the first request.
-  void services().secrets;
-  if (file) {
+  if (env.databaseProvider === "postgresql") {
+    // Several instances may start at once: one at a time migrates, creates partitions and seeds; the others
+    // then find it done.
+    await withAdvisoryLock(env.databaseUrl, STARTUP_LOCK_KEY, async (client) => {
+      const started = Date.now();
+      const { applied } = await migratePostgres(env.databaseUrl, { log: say });
+      if (applied.length > 0) say(`PostgreSQL migrations applied in ${Date.now() - started} ms`);
+      await ensurePartitions(client, new Date(), PARTITION_DAYS_AHEAD);
+      await seed(opts, say);
+    });
+  } else {
+    migrateSqlite(env.databaseUrl, opts);
     // WAL lets the dashboard read while the log writer writes; it is a property of the file, so set once here.
     await db().$queryRawUnsafe("PRAGMA journal_mode = WAL");
+    await seed(opts, say);
   }
+  // Generate the server secrets now (first start), not inside the first request.
+  void services().secrets;
   // Before serving: request log entries a killed process left in its spool go into the database first.
   const replayed = await services().logWriter.replayOrphans();
-  if (replayed > 0)
-    console.log(`[keyward] replayed ${replayed} request log entries from the spool of a stopped process`);
-  const items = await seedInventoryIfEmpty();
-  if (items > 0 && !opts.quiet) console.log(`[keyward] seeded ${items} inventory items`);
-  if (opts.seedDemo) {
-    const seeded = await seedDemoAccountsIfEmpty();
-    if (!opts.quiet) {
-      console.log(
-        seeded ? "[keyward] first start: created the demo workspace" : "[keyward] demo workspace: existing data kept",
-      );
-      for (const a of DEMO_ACCOUNTS) console.log(`[keyward]   ${a.role.padEnd(7)} ${a.email} / ${a.password}`);
-    }
-  }
+  if (replayed > 0) say(`replayed ${replayed} request log entries from the spool of a stopped process`);
   // The server opens its own connections; these must not linger on the file.
   await closeServices();
+}
+
+function migrateSqlite(url: string, opts: PrepareOptions): void {
+  const prismaBin = path.join(process.cwd(), "node_modules", ".bin", "prisma");
+  const file = sqliteFilePath(url)!;
+  // The data folder holds password hashes, key metadata and request logs: owner-only.
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  assertDataFolderWritable(path.dirname(file), [file, `${file}-wal`, `${file}-shm`]);
+  execFileSync(prismaBin, ["migrate", "deploy"], {
+    stdio: opts.quiet ? "pipe" : "inherit",
+    env: { ...process.env, DATABASE_URL: url },
+  });
+  restrictDataFiles(path.dirname(file), file);
+}
+
+async function seed(opts: PrepareOptions, say: (line: string) => void): Promise<void> {
+  const items = await seedInventoryIfEmpty();
+  if (items > 0) say(`seeded ${items} inventory items`);
+  if (opts.seedDemo) {
+    const seeded = await seedDemoAccountsIfEmpty();
+    say(seeded ? "first start: created the demo workspace" : "demo workspace: existing data kept");
+    for (const a of DEMO_ACCOUNTS) say(`  ${a.role.padEnd(7)} ${a.email} / ${a.password}`);
+  }
 }
 
 if (require.main === module) {

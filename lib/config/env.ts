@@ -35,6 +35,8 @@ export const envSchema = z.object({
   NEXTAUTH_SECRET: secretValue.optional(),
   KEYWARD_SECRET_PEPPER: secretValue.optional(),
   KEYWARD_SEED_DEMO: flag.optional(),
+  /** Connections each instance's Prisma client keeps to PostgreSQL. */
+  KEYWARD_PG_POOL_SIZE: wholeNumber(1, 1000).default(10),
   KEYWARD_TRUST_PROXY: flag.default("0"),
   KEYWARD_TRUSTED_PROXY_HOPS: wholeNumber(1, 10).default(1),
   KEYWARD_SIGNUP_LIMIT_PER_HOUR: wholeNumber(1).default(20),

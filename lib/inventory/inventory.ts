@@ -1,5 +1,6 @@
 import "server-only";
 import { db, type Prisma } from "../db";
+import { containsIgnoringCase } from "../db/text-filter";
 import { ApiError } from "../errors";
 import { storedEnum } from "../schema-values";
 import { CONDITIONS, INVENTORY_STATUSES, type InventoryItem, type ListInventoryQuery } from "./inventory-input";
@@ -42,7 +43,7 @@ export async function listInventory(
 ): Promise<{ data: InventoryItem[]; nextCursor: string | null }> {
   const where: Prisma.InventoryItemWhereInput = {
     ...(q.brand ? { brand: await canonicalBrand(q.brand) } : {}),
-    ...(q.model ? { model: { contains: q.model } } : {}),
+    ...(q.model ? { model: containsIgnoringCase(q.model) } : {}),
     ...(q.condition ? { condition: q.condition } : {}),
     ...(q.status ? { status: q.status } : {}),
     ...(q.minPriceCents !== undefined || q.maxPriceCents !== undefined

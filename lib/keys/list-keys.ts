@@ -1,5 +1,6 @@
 import "server-only";
 import { db, type Prisma } from "../db";
+import { containsIgnoringCase } from "../db/text-filter";
 import { environmentFilter, ownerFilter, type Actor } from "../auth/actor";
 import type { ListKeysQuery } from "./key-input";
 import { keyViewInclude, toKeyView, type KeyView } from "./key-view";
@@ -18,7 +19,11 @@ export async function listKeys(actor: Actor, q: ListKeysQuery): Promise<KeyPage>
   if (q.partner) conditions.push({ partner: q.partner });
   if (q.q)
     conditions.push({
-      OR: [{ name: { contains: q.q } }, { keyId: { contains: q.q } }, { partner: { contains: q.q } }],
+      OR: [
+        { name: containsIgnoringCase(q.q) },
+        { keyId: containsIgnoringCase(q.q) },
+        { partner: containsIgnoringCase(q.q) },
+      ],
     });
   if (q.status === "revoked") conditions.push({ status: "revoked" });
   if (q.status === "expired")

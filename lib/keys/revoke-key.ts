@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "../db";
+import { serializableTransaction } from "../db/transaction";
 import { ApiError } from "../errors";
 import type { Actor } from "../auth/actor";
 import type { RevokeKeyInput } from "./key-input";
@@ -11,7 +11,7 @@ import { invalidateKey } from "./invalidate-key";
 /** Revoke a key for good: the next request with it is refused. Support staff may revoke any key. */
 export async function revokeKey(actor: Actor, keyId: string, { reason }: RevokeKeyInput): Promise<KeyView> {
   const now = new Date();
-  const row = await db().$transaction(async (tx) => {
+  const row = await serializableTransaction(async (tx) => {
     const current = await findVisibleKeyOrThrow(tx, actor, keyId);
     // Revoking only removes access, so a key may revoke keys with more scopes. A sandbox (test) key never
     // reaches a live key: findVisibleKeyOrThrow does not show it one.

@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "../db";
+import { serializableTransaction } from "../db/transaction";
 import { ApiError } from "../errors";
 import type { Actor } from "../auth/actor";
 import { generateSecret, lastFour, type KeyEnvironment } from "./key-format";
@@ -29,7 +29,7 @@ export async function rotateKey(
   const now = new Date();
   const graceEnds = new Date(now.getTime() + graceSeconds * 1000);
   let secret = "";
-  const row = await db().$transaction(async (tx) => {
+  const row = await serializableTransaction(async (tx) => {
     const current = await findVisibleKeyOrThrow(tx, actor, keyId);
     assertMayModify(actor, current, keyId);
     const status = keyStatus(current, now);

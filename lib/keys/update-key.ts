@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "../db";
+import { serializableTransaction } from "../db/transaction";
 import { ApiError } from "../errors";
 import type { Actor } from "../auth/actor";
 import { normaliseScopes } from "../scopes";
@@ -20,7 +20,7 @@ const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringif
 
 /** Change a key's name, partner, description, scopes or limits (parsed input). Records exactly what changed. */
 export async function updateKey(actor: Actor, keyId: string, data: UpdateKeyInput): Promise<KeyView> {
-  const row = await db().$transaction(async (tx) => {
+  const row = await serializableTransaction(async (tx) => {
     const current = await findVisibleKeyOrThrow(tx, actor, keyId);
     assertMayModify(actor, current, keyId);
     if (keyStatus(current) === "revoked") {

@@ -27,6 +27,8 @@ beforeAll(async () => {
   await key(alice, "Alpha sync", "Beta");
   await key(alice, "Mid sync", null);
   await key(alice, "Another Acme", "Acme");
+  // Lower case sorts after upper case (code-unit order, as on SQLite) on every database and collation.
+  await key(alice, "beta sync", "acme labs");
   await key(bob, "Bob only", "Gamma");
   // A revoked key is still a filter choice: its old requests are in the log.
   await db().apiKey.update({ where: { keyId: made[4]!.keyId }, data: { status: "revoked" } });

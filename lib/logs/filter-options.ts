@@ -10,6 +10,9 @@ export type LogFilterOptions = {
   users?: { id: string; email: string }[];
 };
 
+/** Code-unit order ("B" before "a"), what SQLite sorts by: the database's collation would differ on PostgreSQL. */
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Choices for the log filters: the actor's keys and partners (support: everyone's, plus the users). */
 export async function logFilterOptions(actor: Actor): Promise<LogFilterOptions> {
   const owner = ownerFilter(actor);
@@ -19,10 +22,13 @@ export async function logFilterOptions(actor: Actor): Promise<LogFilterOptions> 
     orderBy: [{ name: "asc" }],
     take: 1000,
   });
+  keys.sort((a, b) => byCodeUnits(a.name, b.name));
   const partners = [...new Set(keys.map((k) => k.partner).filter((p): p is string => !!p))].sort();
   const users = owner
     ? undefined
-    : await db().user.findMany({ select: { id: true, email: true }, orderBy: { email: "asc" }, take: 1000 });
+    : (await db().user.findMany({ select: { id: true, email: true }, orderBy: { email: "asc" }, take: 1000 })).sort(
+        (a, b) => byCodeUnits(a.email, b.email),
+      );
   return {
     keys: keys.map((k) => ({
       keyId: k.keyId,

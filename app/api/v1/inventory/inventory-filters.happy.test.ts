@@ -33,6 +33,8 @@ describe("GET /api/v1/inventory filters (happy)", () => {
     ["?brand=Samsung&condition=A", ["samsungA"]],
     ["?condition=B", ["apple14B", "pixelB"]],
     ["?model=iPhone%2014", ["apple14A", "apple14B"]],
+    ["?model=iphone%2014%20PRO", ["apple14B"]],
+    ["?model=pixel", ["pixelB"]],
     ["?minPriceCents=30000", ["apple14A", "apple14B", "samsungA", "pixelB"]],
     ["?maxPriceCents=30000", ["apple12C", "samsungD", "pixelB"]],
     ["?minPriceCents=30000&maxPriceCents=50000", ["apple14B", "samsungA", "pixelB"]],

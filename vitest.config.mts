@@ -1,4 +1,4 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
   // server-only guards the browser bundle inside Next; tests run the same modules outside it (see tsconfig.json).
@@ -7,6 +7,8 @@ export default defineConfig({
   },
   test: {
     include: ["lib/**/*.test.ts", "app/**/*.test.ts", "components/**/*.test.{ts,tsx}", "test/**/*.test.ts"],
+    // Those need a Redis: npm run test:redis (vitest.redis.config.mts).
+    exclude: [...configDefaults.exclude, "**/*.redis.test.ts"],
     globalSetup: ["test/global-setup.ts"],
     setupFiles: ["test/setup-file.ts"],
     pool: "forks",

@@ -128,6 +128,12 @@ export async function connectShared(s: Services = services()): Promise<void> {
   if (!s.redis) return;
   void s.keyCache; // the cache subscribes to the key-change bus when it is built
   await s.redis.settled;
+  if (s.redis.state === "up") {
+    console.log(
+      `[keyward] Redis connected (prefix ${s.env.KEYWARD_REDIS_PREFIX}): key changes, rate limits and sign-in ` +
+        "throttles are shared with the other instances.",
+    );
+  }
 }
 
 /** Replace the process's services (tests, scripts with their own parts); the previous set is not closed. */

@@ -56,6 +56,20 @@ describe("RedisKeyChangeBus", () => {
       elsewhere: [], // another deployment (prefix) on the same Redis hears nothing
     });
   });
+
+  test("a script that announces before its connection is ready and closes at once still gets the word out", async () => {
+    const listener = bus();
+    await listener.subscribed;
+    const heard: (string | null)[] = [];
+    listener.onChange((k) => heard.push(k));
+    const link = new RedisLink({ url: testRedisUrl(), prefix: process.env.KEYWARD_REDIS_PREFIX!, log: () => {} });
+    const script = new RedisKeyChangeBus(link);
+    script.announce("kw_live_BBBBBBBBBBBBBBBB");
+    expect(link.state).toBe("connecting");
+    await script.close();
+    await link.close();
+    await waitFor(() => heard.includes("kw_live_BBBBBBBBBBBBBBBB"), "the announcement to arrive");
+  });
 });
 
 describe("messages missed while Redis was away", () => {

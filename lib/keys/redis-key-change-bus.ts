@@ -26,6 +26,7 @@ export class RedisKeyChangeBus implements KeyChangeBus {
   private readonly instanceId = randomUUID();
   private readonly subscriber: Redis;
   private readonly unsent = new Set<string>();
+  private readonly inFlight = new Set<Promise<unknown>>();
   private closed = false;
   /** Resolves once the first subscription is live (tests and the start-up wait for it). */
   readonly subscribed: Promise<void>;
@@ -51,9 +52,15 @@ export class RedisKeyChangeBus implements KeyChangeBus {
     return this.local.onChange(listener);
   }
 
+  /** Stop listening; a short-lived process (a script) first sends what it announced before Redis was ready. */
   async close(): Promise<void> {
     this.closed = true;
     this.subscriber.disconnect();
+    if (this.unsent.size > 0 && this.link.state === "connecting") {
+      await this.link.settled;
+      if (this.link.client.status === "ready") this.sendUnsent();
+    }
+    await Promise.allSettled([...this.inFlight]);
     await this.local.close();
   }
 
@@ -62,7 +69,11 @@ export class RedisKeyChangeBus implements KeyChangeBus {
       this.keepUnsent(keyId);
       return;
     }
-    this.link.client.publish(this.channel, `${this.instanceId} ${keyId}`).catch(() => this.keepUnsent(keyId));
+    const sent = this.link.client
+      .publish(this.channel, `${this.instanceId} ${keyId}`)
+      .catch(() => this.keepUnsent(keyId))
+      .finally(() => this.inFlight.delete(sent));
+    this.inFlight.add(sent);
   }
 
   private keepUnsent(keyId: string): void {

@@ -156,12 +156,14 @@ export class RedisLink {
     const previous = this.current;
     this.current = "up";
     this.pausedUntil = 0;
-    this.log(
-      "info",
-      previous === "down"
-        ? "[keyward] Redis is reachable again: rate limits and sign-in throttles are shared across instances again."
-        : "[keyward] Redis connected: key changes, rate limits and sign-in throttles are shared across instances.",
-    );
+    // The first connection is not news (the server says at start that it shares through Redis; a script's
+    // --json output must stay clean); coming back after an outage is.
+    if (previous === "down") {
+      this.log(
+        "info",
+        "[keyward] Redis is reachable again: rate limits and sign-in throttles are shared across instances again.",
+      );
+    }
   }
 
   private markDown(reason: string): void {

@@ -25,7 +25,7 @@ export default async function setup() {
     client.disconnect();
     throw new Error(
       `The Redis tests need a Redis at ${url} (KEYWARD_TEST_REDIS_URL), and it cannot be reached: ` +
-        `${(err as Error).message}. Start one, e.g. redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save ""`,
+        `${(err as Error).message.replace(/\.$/, "")}. Start one, e.g. redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save ""`,
     );
   }
   process.env.KEYWARD_TEST_REDIS_URL = url;

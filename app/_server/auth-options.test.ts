@@ -55,10 +55,9 @@ describe("the credentials provider's authorize", () => {
     // What the sign-in form shows the attacker (next-auth hands the thrown message to signIn()'s result).
     expect(signInErrorMessage({ error: (error as Error).message })).toBe("Too many attempts. Try again in 15 minutes.");
 
+    // The owner, from another address, is let in (without any slowdown: lib/auth/users.test.ts measures that).
     const owner = { headers: { "x-keyward-client-ip": "192.0.2.77" } };
-    const started = Date.now();
     expect(await authorize({ email, password: "owners-password-1" }, owner)).toMatchObject({ email });
-    expect(Date.now() - started).toBeLessThan(2000); // a password check, no slowdown
   });
 
   test("the IP comes from x-keyward-client-ip, not a client-sent x-forwarded-for", async () => {

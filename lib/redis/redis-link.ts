@@ -36,8 +36,8 @@ export type RedisLinkOptions = {
 
 /**
  * The connection an instance uses for what it shares with the others (rate-limit counters, key-change
- * announcements), and the one judgement of whether Redis is usable right now. Callers that find it unusable
- * use their per-instance fallback; the link reports each change between shared and per-instance once.
+ * announcements), and the one judgement of whether to use Redis right now (tryUse). Callers told no use their
+ * per-instance fallback; the link reports each change between shared and per-instance once.
  */
 export class RedisLink {
   readonly client: Redis;

@@ -46,7 +46,7 @@ test("a wrong password is refused with a clear message", async ({ page }) => {
   await expect(page).toHaveURL(/\/sign-in/);
 });
 
-test("the sixth wrong password for one email is throttled with the time to wait", async ({ page }) => {
+test("the sixth wrong password for one email from one address is throttled with the time to wait", async ({ page }) => {
   // An email with no account: the throttle must answer exactly as it would for a real one.
   const email = uniqueEmail("throttle");
   await page.goto("/sign-in");
@@ -56,6 +56,7 @@ test("the sixth wrong password for one email is throttled with the time to wait"
     // The message stays up between attempts, so wait for each answer rather than for the text.
     const answered = page.waitForResponse((r) => r.url().includes("/api/auth/callback/credentials"));
     await page.getByRole("button", { name: "Sign in" }).click();
+    // next-auth answers 401 for a wrong password and for a throttled attempt alike (README, Security notes).
     expect((await answered).status()).toBe(401);
     await expect(page.getByText("Wrong email or password.")).toBeVisible();
   }

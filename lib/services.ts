@@ -7,11 +7,14 @@ import { openBulkSql, type BulkSql } from "./db/bulk-sql";
 import { JobScheduler } from "./jobs/scheduler";
 import { KeyCache, loadCachedKey } from "./keys/key-cache";
 import { LocalKeyChangeBus, type KeyChangeBus } from "./keys/key-change-bus";
+import { RedisKeyChangeBus } from "./keys/redis-key-change-bus";
 import type { LogEntry } from "./logs/log-entry";
 import { storeLogBatch } from "./logs/log-store";
 import { LogWriter } from "./logs/log-writer";
 import { AuthThrottle, authLimits } from "./rate-limit/auth-throttle";
-import { MemoryRateLimiter, type RateLimiter } from "./rate-limit/rate-limiter";
+import { memoryCounters, redisCounters, type CounterStore } from "./rate-limit/counter-store";
+import { PerMinuteRateLimiter, type RateLimiter } from "./rate-limit/rate-limiter";
+import { RedisLink } from "./redis/redis-link";
 
 /** Writes request-log batches; returns how many entries were new (ones already stored are skipped). */
 export interface LogStore {
@@ -32,6 +35,10 @@ export type Services = {
   readonly logWriter: LogWriter;
   readonly keyCache: KeyCache;
   readonly keyChanges: KeyChangeBus;
+  /** The connection to what instances share (REDIS_URL); null for a single instance. */
+  readonly redis: RedisLink | null;
+  /** Where rate-limit and throttle counts live: this process's memory, or Redis with a per-instance fallback. */
+  readonly counters: CounterStore;
   readonly rateLimiter: RateLimiter;
   readonly authThrottle: AuthThrottle;
   readonly jobs: JobScheduler;
@@ -58,13 +65,15 @@ const defaultFactories: ServiceFactories = {
     return writer;
   },
   keyCache: (s) => {
-    const cache = new KeyCache((keyId) => loadCachedKey(s.db, keyId));
-    s.keyChanges.onChange((keyId) => cache.invalidate(keyId));
+    const cache = new KeyCache((keyId) => loadCachedKey(s.db, keyId), { ttlMs: s.env.keyCacheTtlMs });
+    s.keyChanges.onChange((keyId) => (keyId === null ? cache.clear() : cache.invalidate(keyId)));
     return cache;
   },
-  keyChanges: () => new LocalKeyChangeBus(),
-  rateLimiter: () => new MemoryRateLimiter(),
-  authThrottle: (s) => new AuthThrottle(authLimits(s.env.KEYWARD_SIGNUP_LIMIT_PER_HOUR)),
+  keyChanges: (s) => (s.redis ? new RedisKeyChangeBus(s.redis) : new LocalKeyChangeBus()),
+  redis: (s) => (s.env.REDIS_URL ? new RedisLink({ url: s.env.REDIS_URL, prefix: s.env.KEYWARD_REDIS_PREFIX }) : null),
+  counters: (s) => (s.redis ? redisCounters(s.redis) : memoryCounters),
+  rateLimiter: (s) => new PerMinuteRateLimiter(s.counters),
+  authThrottle: (s) => new AuthThrottle(authLimits(s.env.KEYWARD_SIGNUP_LIMIT_PER_HOUR), s.counters),
   jobs: () => new JobScheduler((job, err) => console.error(`[keyward] background job ${job} failed:`, err)),
 };
 
@@ -92,6 +101,7 @@ export function createServices(overrides: Partial<ServiceFactories> = {}): Servi
       if (made.has("jobs")) s.jobs.stop();
       if (made.has("logWriter")) await s.logWriter.close();
       if (made.has("keyChanges")) await s.keyChanges.close();
+      if (made.has("redis")) await s.redis?.close();
       if (made.has("bulkSql")) s.bulkSql.close();
       if (made.has("db")) await s.db.$disconnect();
     },
@@ -108,6 +118,22 @@ const holder = globalThis as Holder;
 /** The process's services, created from the environment on first use. */
 export function services(): Services {
   return (holder[ROOT] ??= createServices());
+}
+
+/**
+ * At server start: subscribe to key changes and make the first connection to Redis before requests arrive, so the
+ * first requests are counted where every instance counts them (nothing to do for a single instance).
+ */
+export async function connectShared(s: Services = services()): Promise<void> {
+  if (!s.redis) return;
+  void s.keyCache; // the cache subscribes to the key-change bus when it is built
+  await s.redis.settled;
+  if (s.redis.state === "up") {
+    console.log(
+      `[keyward] Redis connected (prefix ${s.env.KEYWARD_REDIS_PREFIX}): key changes, rate limits and sign-in ` +
+        "throttles are shared with the other instances.",
+    );
+  }
 }
 
 /** Replace the process's services (tests, scripts with their own parts); the previous set is not closed. */

@@ -13,6 +13,9 @@ fs.mkdirSync(dir, { recursive: true });
 process.env.KEYWARD_DATA_DIR = dir;
 process.env.KEYWARD_SECRET_PEPPER = "test-pepper-0123456789abcdef0123456789";
 process.env.NEXTAUTH_SECRET = "test-session-secret-0123456789abcdef01";
+// The unit suite runs on one process's memory; a developer's REDIS_URL must not reach it (npm run test:redis
+// sets its own, on a database and prefix of its own, in test/redis-setup-file.ts).
+delete process.env.REDIS_URL;
 
 let pgDatabase: string | null = null;
 if (testDatabase() === "postgresql") {

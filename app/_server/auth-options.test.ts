@@ -2,6 +2,9 @@ import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { overrideServices } from "@/test/fixtures";
 import { AuthThrottle, authLimits } from "@/lib/rate-limit/auth-throttle";
+import { db } from "@/lib/db";
+import { hashPassword } from "@/lib/auth/password";
+import { signInErrorMessage } from "@/components/auth/sign-in-error";
 import { sessionOptions } from "./auth-options";
 
 type Authorize = (
@@ -34,6 +37,27 @@ describe("the credentials provider's authorize", () => {
     await expect(authorize({ email, password: "wrong-password-1" }, req)).rejects.toThrow(
       new Error("Too many attempts. Try again in 15 minutes."),
     );
+  });
+
+  test("an attacker's address is throttled with the form's message; the owner signs in from another address", async () => {
+    const email = uniqueEmail();
+    await db().user.create({
+      data: { email, role: "user", passwordHash: await hashPassword("owners-password-1") },
+    });
+    const attacker = { headers: { "x-keyward-client-ip": "198.51.100.77" } };
+    for (let i = 0; i < 5; i++) expect(await authorize({ email, password: `guess-${i}-abc` }, attacker)).toBeNull();
+    let error: unknown;
+    try {
+      await authorize({ email, password: "owners-password-1" }, attacker);
+    } catch (err) {
+      error = err;
+    }
+    // What the sign-in form shows the attacker (next-auth hands the thrown message to signIn()'s result).
+    expect(signInErrorMessage({ error: (error as Error).message })).toBe("Too many attempts. Try again in 15 minutes.");
+
+    // The owner, from another address, is let in (without any slowdown: lib/auth/users.test.ts measures that).
+    const owner = { headers: { "x-keyward-client-ip": "192.0.2.77" } };
+    expect(await authorize({ email, password: "owners-password-1" }, owner)).toMatchObject({ email });
   });
 
   test("the IP comes from x-keyward-client-ip, not a client-sent x-forwarded-for", async () => {

@@ -1,9 +1,10 @@
 import "server-only";
+import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { db } from "../db";
 import { ApiError, issuesDetail, parseOrThrow } from "../errors";
 import { services } from "../services";
-import { retryAfterPhrase, type AuthThrottle, type Verdict } from "../rate-limit/auth-throttle";
+import { retryAfterPhrase, type AuthThrottle, type SignInVerdict, type Verdict } from "../rate-limit/auth-throttle";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./password";
 
 export const ROLES = ["user", "support"] as const;
@@ -33,7 +34,12 @@ function toSessionUser(user: { id: string; email: string; name: string | null; r
   return { id: user.id, email: user.email, name: user.name, role: user.role === "support" ? "support" : "user" };
 }
 
-type AuthContext = { ip: string | null; throttle?: AuthThrottle };
+type AuthContext = {
+  ip: string | null;
+  throttle?: AuthThrottle;
+  /** How the sign-in throttle's slowdown waits (a test records the delay instead). */
+  wait?: (ms: number) => Promise<unknown>;
+};
 
 export async function signUp(
   input: unknown,
@@ -55,18 +61,23 @@ export async function signUp(
 
 /**
  * The user for these credentials, or null for any wrong or unknown email/password (one answer for both, so
- * accounts cannot be enumerated). Throws ApiError "rate_limited" while the email or the IP is throttled.
+ * accounts cannot be enumerated). Throws ApiError "rate_limited" while this address is throttled, for this
+ * email or for all; an email under attack from many addresses is only slowed down (see AuthThrottle), so the
+ * owner's correct password still works from any address that has not failed itself.
  */
 export async function signInWithCredentials(
   input: unknown,
-  { ip, throttle = services().authThrottle }: AuthContext,
+  { ip, throttle = services().authThrottle, wait = sleep }: AuthContext,
 ): Promise<SessionUser | null> {
   const parsed = signInInput.safeParse(input);
   const email = parsed.success && parsed.data.email ? parsed.data.email : null;
-  throwIfThrottled(await throttle.beforeSignIn(email, ip), "Too many attempts.");
+  const verdict = await throttle.beforeSignIn(email, ip);
+  throwIfThrottled(verdict, "Too many attempts.");
+  // Before the check, whatever its outcome, so a wrong guess is not answered any sooner than a right one.
+  if (verdict.allowed && verdict.delayMs > 0) await wait(verdict.delayMs);
   const user = parsed.success ? await verifyCredentials(parsed.data) : null;
-  if (user && email) await throttle.signInSucceeded(email);
-  else await throttle.signInFailed(ip);
+  if (user && email) await throttle.signInSucceeded(email, ip);
+  else await throttle.signInFailed(email);
   return user;
 }
 
@@ -80,7 +91,7 @@ async function verifyCredentials({ email, password }: z.infer<typeof signInInput
   return (await verifyPassword(user.passwordHash, password)) ? toSessionUser(user) : null;
 }
 
-function throwIfThrottled(verdict: Verdict, what: string): void {
+function throwIfThrottled(verdict: Verdict | SignInVerdict, what: string): void {
   if (verdict.allowed) return;
   throw new ApiError("rate_limited", `${what} ${retryAfterPhrase(verdict.retryAfterSeconds)}`, {
     headers: { "Retry-After": String(verdict.retryAfterSeconds) },

@@ -38,6 +38,19 @@ describe("loadEnv", () => {
     expect(env.databaseProvider).toBe("postgresql");
   });
 
+  it("keeps keys cached 5 minutes alone and 5 seconds with Redis, unless told otherwise", () => {
+    expect(loadEnv({}).keyCacheTtlMs).toBe(300_000);
+    const shared = loadEnv({ REDIS_URL: "redis://:pw@cache:6379/2" });
+    expect(shared).toMatchObject({ keyCacheTtlMs: 5000, KEYWARD_REDIS_PREFIX: "keyward:" });
+    expect(loadEnv({ REDIS_URL: "rediss://cache", KEYWARD_KEY_CACHE_TTL_SECONDS: "2" }).keyCacheTtlMs).toBe(2000);
+  });
+
+  it("never echoes a Redis URL back (it may hold a password)", () => {
+    expect(() => loadEnv({ REDIS_URL: "http://:hunter2@cache" })).toThrow(
+      new ConfigError(["REDIS_URL must start with redis:// or rediss://, e.g. redis://127.0.0.1:6379/0"]),
+    );
+  });
+
   it("treats empty values as unset", () => {
     expect(loadEnv({ PORT: "", KEYWARD_SIGNUP_LIMIT_PER_HOUR: "  " }).PORT).toBe(3000);
   });
@@ -50,6 +63,7 @@ describe("loadEnv", () => {
     ],
     ["KEYWARD_LOG_FLUSH_MS", "lots", 'KEYWARD_LOG_FLUSH_MS expected a whole number (got "lots")'],
     ["PORT", "2.5", 'PORT expected a whole number (got "2.5")'],
+    ["KEYWARD_REDIS_PREFIX", "a b", 'KEYWARD_REDIS_PREFIX expected 1 to 64 letters, digits or . _ : - (got "a b")'],
     ["KEYWARD_TRUST_PROXY", "yes", 'KEYWARD_TRUST_PROXY expected "1" (on) or "0" (off) (got "yes")'],
     [
       "DATABASE_URL",

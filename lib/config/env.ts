@@ -44,6 +44,16 @@ export const envSchema = z.object({
   KEYWARD_LOG_FLUSH_MS: wholeNumber(10, 60_000).default(250),
   KEYWARD_LOG_RETENTION_DAYS: wholeNumber(1, 3650).default(30),
   KEYWARD_ROLLUP_RETENTION_DAYS: wholeNumber(1, 3650).default(400),
+  // Scale-out: what instances share through Redis (lib/redis). Unset, everything stays in this process.
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, { error: "must start with redis:// or rediss://, e.g. redis://127.0.0.1:6379/0" })
+    .optional(),
+  KEYWARD_REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w.:-]{1,64}$/, { error: "expected 1 to 64 letters, digits or . _ : -" })
+    .default("keyward:"),
+  KEYWARD_KEY_CACHE_TTL_SECONDS: wholeNumber(1, 3600).optional(),
 });
 
 export type EnvInput = z.input<typeof envSchema>;
@@ -56,6 +66,11 @@ export type Env = z.output<typeof envSchema> & {
   databaseUrl: string;
   databaseProvider: "sqlite" | "postgresql";
   isBuildPhase: boolean;
+  /**
+   * How long a key stays cached without a change announcement. Alone, announcements reach only this process and
+   * the TTL covers changes from scripts (5 minutes); with Redis it is the safety net for a missed message (5 s).
+   */
+  keyCacheTtlMs: number;
 };
 
 export class ConfigError extends Error {
@@ -78,7 +93,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       result.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? "environment");
         // Secrets are never echoed back, even when wrong.
-        const shown = /SECRET|PEPPER/.test(name) ? "" : ` (got ${JSON.stringify(present[name] ?? "")})`;
+        const shown = /SECRET|PEPPER|REDIS_URL/.test(name) ? "" : ` (got ${JSON.stringify(present[name] ?? "")})`;
         return `${name} ${issue.message}${shown}`;
       }),
     );
@@ -92,6 +107,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     databaseUrl,
     databaseProvider: databaseUrl.startsWith("file:") ? "sqlite" : "postgresql",
     isBuildPhase: parsed.NEXT_PHASE === "phase-production-build",
+    keyCacheTtlMs: (parsed.KEYWARD_KEY_CACHE_TTL_SECONDS ?? (parsed.REDIS_URL ? 5 : 300)) * 1000,
   };
 }
 

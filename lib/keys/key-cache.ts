@@ -26,17 +26,28 @@ export type CachedKey = {
 
 type Entry = { key: CachedKey | null };
 
+/** Unknown key ids are remembered this long at most, so probing cannot hammer the database. */
+const UNKNOWN_KEY_TTL_MS = 10_000;
+
 /**
  * In-process key cache. Every change to a key is announced on the key-change bus (lib/keys/invalidate-key.ts),
- * which drops the entry here and in every other instance. The TTL is a backstop for changes made outside any
- * running instance (a script), not the mechanism.
+ * which drops the entry here and, through Redis, in every other instance. The TTL (env.keyCacheTtlMs) is the
+ * backstop, not the mechanism: for changes made outside any running instance (a script), and with Redis for an
+ * announcement that was missed.
  */
 export class KeyCache {
-  private readonly entries = new LRUCache<string, Entry>({ max: 50_000, ttl: 5 * 60_000 });
+  private readonly entries: LRUCache<string, Entry>;
+  private readonly unknownTtlMs: number;
   private readonly loading = new Map<string, Promise<CachedKey | null>>();
   private generation = 0;
 
-  constructor(private readonly load: (keyId: string) => Promise<CachedKey | null>) {}
+  constructor(
+    private readonly load: (keyId: string) => Promise<CachedKey | null>,
+    { ttlMs = 5 * 60_000 }: { ttlMs?: number } = {},
+  ) {
+    this.entries = new LRUCache<string, Entry>({ max: 50_000, ttl: ttlMs });
+    this.unknownTtlMs = Math.min(ttlMs, UNKNOWN_KEY_TTL_MS);
+  }
 
   async get(keyId: string): Promise<CachedKey | null> {
     const hit = this.entries.get(keyId);
@@ -48,8 +59,7 @@ export class KeyCache {
       .then((key) => {
         // An invalidation that raced with this load wins: do not cache what may already be stale.
         if (generation === this.generation) {
-          // Unknown key ids are cached briefly too, so probing cannot hammer the database.
-          this.entries.set(keyId, { key }, key ? undefined : { ttl: 10_000 });
+          this.entries.set(keyId, { key }, key ? undefined : { ttl: this.unknownTtlMs });
         }
         return key;
       })
@@ -62,6 +72,13 @@ export class KeyCache {
     this.generation++;
     this.entries.delete(keyId);
     this.loading.delete(keyId);
+  }
+
+  /** Forget every key (announcements may have been missed, e.g. while Redis was unreachable). */
+  clear(): void {
+    this.generation++;
+    this.entries.clear();
+    this.loading.clear();
   }
 }
 

@@ -1,24 +1,30 @@
 import "server-only";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterRes } from "rate-limiter-flexible";
 import { ApiError } from "../errors";
+import { memoryCounters, type CounterStore, type WindowCounter } from "./counter-store";
 
 export type RateLimitDecision = { allowed: boolean; limit: number; remaining: number; resetSeconds: number };
 
 /**
- * Per-key requests-per-minute limits (rate-limiter-flexible, fixed one-minute windows). In memory for one
- * instance; the scale-out work swaps in RateLimiterRedis behind the same interface so instances share counts.
+ * Requests-per-minute limits: per key, and per IP for callers without valid credentials (lib/auth/api-key-guard.ts).
  */
 export interface RateLimiter {
   consume(subject: string, limitPerMinute: number): Promise<RateLimitDecision>;
 }
 
-export class MemoryRateLimiter implements RateLimiter {
-  private readonly limiters = new Map<number, RateLimiterMemory>();
+/**
+ * Fixed one-minute windows (rate-limiter-flexible) in a counter store: this process's memory, or Redis shared by
+ * every instance with a per-instance fallback while Redis is away (lib/rate-limit/counter-store.ts).
+ */
+export class PerMinuteRateLimiter implements RateLimiter {
+  private readonly limiters = new Map<number, WindowCounter>();
+
+  constructor(private readonly store: CounterStore = memoryCounters) {}
 
   async consume(subject: string, limitPerMinute: number): Promise<RateLimitDecision> {
     let limiter = this.limiters.get(limitPerMinute);
     if (!limiter) {
-      limiter = new RateLimiterMemory({ points: limitPerMinute, duration: 60, keyPrefix: `rpm${limitPerMinute}` });
+      limiter = this.store({ name: `rpm${limitPerMinute}`, points: limitPerMinute, durationSeconds: 60 });
       this.limiters.set(limitPerMinute, limiter);
     }
     try {

@@ -66,6 +66,7 @@ export default defineConfig({
       NEXTAUTH_URL: BASE_URL,
       KEYWARD_SEED_DEMO: "1",
       KEYWARD_LOG_FLUSH_MS: "100",
+      KEYWARD_METRICS_TOKEN: "e2e-metrics-token-0123456789abcdef",
     },
   },
 });

@@ -18,9 +18,11 @@ async function main() {
     keyId: `kw_live_bench${String(i).padStart(8, "0")}`,
   }));
   const routes = Object.values(API_ROUTES);
-  const { env, logStore } = services();
+  const { instance, logger, logStore } = services();
   const writer = new LogWriter({
-    spoolDir: path.join(env.dataDir, "log-spool"),
+    spoolDir: path.join(instance.dataDir, "log-spool"),
+    instanceId: instance.id,
+    logger,
     store: (entries) => logStore.storeBatch(entries),
     flushIntervalMs: 250,
     maxBatch: 5000,

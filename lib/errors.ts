@@ -2,6 +2,7 @@ import "server-only";
 import { PrismaClientKnownRequestError } from "@prisma/client/runtime/client";
 import { z } from "zod";
 import { describeStorageFailure, isStorageFailure } from "./db/storage-failure";
+import { services } from "./services";
 
 /**
  * One error type for the whole house. Anything in lib/ throws ApiError; the edges (route handlers, server
@@ -145,10 +146,12 @@ function errorBody(err: ApiError, requestId: string): ErrorBody {
  */
 export function logServerError(apiError: ApiError, what: string): void {
   if (apiError.status < 500) return;
+  const { logger } = services();
   if (apiError.code === "storage_unavailable") {
-    console.error(`[keyward] ${what}: storage unavailable (${describeStorageFailure(apiError.cause)})`);
+    // A state of the machine, not a bug: one line naming the failure, no stack.
+    logger.error(`${what}: storage unavailable (${describeStorageFailure(apiError.cause)})`);
   } else {
-    console.error(`[keyward] ${what} failed:`, apiError.cause ?? apiError);
+    logger.error({ err: apiError.cause ?? apiError }, `${what} failed`);
   }
 }
 

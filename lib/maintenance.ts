@@ -3,19 +3,26 @@ import { expireDueKeys } from "./keys/expire-keys";
 import { purgeExpiredLogs } from "./logs/retention";
 import { services } from "./services";
 
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
 /**
- * Background upkeep of a server process: replay the log spool of a process that died, mark expired keys (for the
- * audit trail) every minute, purge raw log rows past retention every hour. Registered once per process.
+ * Background upkeep of a server process: replay the request log spool this instance's previous run left, then
+ * the cluster-wide jobs, each run once per period by whichever instance claims it (lib/jobs/scheduler.ts):
+ * mark expired keys (for the audit trail) every minute, purge raw log rows past retention every hour.
  */
 export async function startMaintenance(): Promise<void> {
-  const { jobs, logWriter } = services();
+  const s = services();
+  // A build (static analysis of the routes) is no server: no jobs, and the data folder is not claimed.
+  if (s.env.isBuildPhase) return;
+  const { jobs, logWriter, logger } = s;
   if (jobs.has("expire-keys")) return;
-  jobs.every("expire-keys", 60_000, () => expireDueKeys());
-  jobs.every("log-retention", 3_600_000, () => purgeExpiredLogs());
+  jobs.every("expire-keys", MINUTE, () => expireDueKeys());
+  jobs.every("log-retention", HOUR, () => purgeExpiredLogs());
 
   const replayed = await logWriter.replayOrphans();
   if (replayed > 0)
-    console.log(`[keyward] replayed ${replayed} request log entries from the spool of a stopped process`);
-  await expireDueKeys();
-  await purgeExpiredLogs();
+    logger.info({ replayed }, `replayed ${replayed} request log entries from the spool of a stopped process`);
+  // This period's runs, unless another instance has done them already.
+  await Promise.all([jobs.runDue("expire-keys"), jobs.runDue("log-retention")]);
 }

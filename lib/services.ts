@@ -4,6 +4,8 @@ import { loadEnv, type Env } from "./config/env";
 import { loadServerSecrets, type ServerSecrets } from "./config/server-secrets";
 import { createPrismaClient, type Db } from "./db/create-prisma-client";
 import { openBulkSql, type BulkSql } from "./db/bulk-sql";
+import { claimInstance, type Instance } from "./instance/instance";
+import { PrismaJobLeases } from "./jobs/job-leases";
 import { JobScheduler } from "./jobs/scheduler";
 import { KeyCache, loadCachedKey } from "./keys/key-cache";
 import { LocalKeyChangeBus, type KeyChangeBus } from "./keys/key-change-bus";
@@ -11,6 +13,9 @@ import { RedisKeyChangeBus } from "./keys/redis-key-change-bus";
 import type { LogEntry } from "./logs/log-entry";
 import { storeLogBatch } from "./logs/log-store";
 import { LogWriter } from "./logs/log-writer";
+import { createLogger, type Logger } from "./logging/logger";
+import { Metrics } from "./metrics/metrics";
+import { databaseCheck, redisCheck, type ReadinessCheck } from "./ops/readiness";
 import { AuthThrottle, authLimits } from "./rate-limit/auth-throttle";
 import { memoryCounters, redisCounters, type CounterStore } from "./rate-limit/counter-store";
 import { PerMinuteRateLimiter, type RateLimiter } from "./rate-limit/rate-limiter";
@@ -28,6 +33,13 @@ export interface LogStore {
  */
 export type Services = {
   readonly env: Env;
+  /** The server's own output (pino): JSON lines, or readable lines at a terminal. Never the request log. */
+  readonly logger: Logger;
+  /** This instance's identity; building it claims the data folder for this process (a second one is refused). */
+  readonly instance: Instance;
+  readonly metrics: Metrics;
+  /** What GET /api/ready checks; a shared dependency (Redis) adds its check here. */
+  readonly readiness: readonly ReadinessCheck[];
   readonly secrets: ServerSecrets;
   readonly db: Db;
   readonly bulkSql: BulkSql;
@@ -51,15 +63,28 @@ export type ServiceFactories = { [K in Part]: (s: Services) => Services[K] };
 
 const defaultFactories: ServiceFactories = {
   env: () => loadEnv(),
+  logger: (s) => createLogger(s.env),
+  instance: (s) => claimInstance(s.env.dataDir),
+  metrics: (s) =>
+    new Metrics({
+      logQueueDepth: () => s.logWriter.pending(),
+      logSpoolBytes: () => s.logWriter.spoolBytes(),
+      logEntriesWritten: () => s.logWriter.stats.written,
+      keyCache: () => s.keyCache.stats,
+    }),
+  readiness: (s) => [databaseCheck(() => s.db), ...(s.redis ? [redisCheck(s.redis)] : [])],
   secrets: (s) => loadServerSecrets(s.env),
   db: (s) => createPrismaClient(s.env.databaseUrl, { poolSize: s.env.KEYWARD_PG_POOL_SIZE }),
   bulkSql: (s) => openBulkSql(s.env.databaseUrl),
   logStore: (s) => ({ storeBatch: (entries) => storeLogBatch(s.bulkSql, entries) }),
   logWriter: (s) => {
     const writer = new LogWriter({
-      spoolDir: path.join(s.env.dataDir, "log-spool"),
+      spoolDir: path.join(s.instance.dataDir, "log-spool"),
+      instanceId: s.instance.id,
+      logger: s.logger,
       flushIntervalMs: s.env.KEYWARD_LOG_FLUSH_MS,
       store: (entries) => s.logStore.storeBatch(entries),
+      onFlush: (seconds, _entries, failed) => s.metrics.logFlushed(seconds, failed),
     });
     writer.start();
     return writer;
@@ -70,11 +95,24 @@ const defaultFactories: ServiceFactories = {
     return cache;
   },
   keyChanges: (s) => (s.redis ? new RedisKeyChangeBus(s.redis) : new LocalKeyChangeBus()),
-  redis: (s) => (s.env.REDIS_URL ? new RedisLink({ url: s.env.REDIS_URL, prefix: s.env.KEYWARD_REDIS_PREFIX }) : null),
+  redis: (s) =>
+    s.env.REDIS_URL
+      ? new RedisLink({
+          url: s.env.REDIS_URL,
+          prefix: s.env.KEYWARD_REDIS_PREFIX,
+          log: (level, line) => s.logger[level](line),
+          onStateChange: (state) => s.metrics.setDependencyUp("redis", state === "up"),
+        })
+      : null,
   counters: (s) => (s.redis ? redisCounters(s.redis) : memoryCounters),
   rateLimiter: (s) => new PerMinuteRateLimiter(s.counters),
   authThrottle: (s) => new AuthThrottle(authLimits(s.env.KEYWARD_SIGNUP_LIMIT_PER_HOUR), s.counters),
-  jobs: () => new JobScheduler((job, err) => console.error(`[keyward] background job ${job} failed:`, err)),
+  jobs: (s) =>
+    new JobScheduler({
+      leases: new PrismaJobLeases(() => s.db),
+      holder: s.instance.id,
+      onError: (job, err) => s.logger.error({ err, job }, `background job ${job} failed`),
+    }),
 };
 
 /** Build a set of services; overrides replace parts (a test's in-memory store, a fixed environment…). */
@@ -129,8 +167,8 @@ export async function connectShared(s: Services = services()): Promise<void> {
   void s.keyCache; // the cache subscribes to the key-change bus when it is built
   await s.redis.settled;
   if (s.redis.state === "up") {
-    console.log(
-      `[keyward] Redis connected (prefix ${s.env.KEYWARD_REDIS_PREFIX}): key changes, rate limits and sign-in ` +
+    s.logger.info(
+      `Redis connected (prefix ${s.env.KEYWARD_REDIS_PREFIX}): key changes, rate limits and sign-in ` +
         "throttles are shared with the other instances.",
     );
   }

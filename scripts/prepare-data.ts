@@ -1,12 +1,14 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import fs from "node:fs";
-import { shouldSeedDemo, sqliteFilePath } from "../lib/config/env";
+import { stripVTControlCharacters } from "node:util";
+import { loadEnv, shouldSeedDemo, sqliteFilePath } from "../lib/config/env";
 import { db } from "../lib/db";
 import { assertDataFolderWritable, startupFailureSentence } from "../lib/db/data-folder-check";
 import { withAdvisoryLock } from "../lib/db/pg-advisory-lock";
 import { migratePostgres } from "../lib/db/pg-migrate";
 import { ensurePartitions } from "../lib/db/pg-partitions";
+import { createLogger, type Logger } from "../lib/logging/logger";
 import { DEMO_ACCOUNTS, seedDemoAccountsIfEmpty, seedInventoryIfEmpty } from "../lib/seed/demo";
 import { closeServices, services } from "../lib/services";
 
@@ -24,9 +26,9 @@ type PrepareOptions = { seedDemo: boolean; quiet?: boolean };
 
 /** Apply committed migrations, tune SQLite, and seed a first start. Safe to run on every start. */
 export async function prepareData(opts: PrepareOptions): Promise<void> {
-  const { env } = services();
-  const say = (line: string) => {
-    if (!opts.quiet) console.log(`[keyward] ${line}`);
+  const { env, logger } = services();
+  const say = (line: string, fields: Record<string, unknown> = {}) => {
+    if (!opts.quiet) logger.info(fields, line);
   };
   // The data folder holds the log spool and, for SQLite, the database: a folder that cannot take writes stops
   // the start here, with one sentence, rather than in a migration's stack trace.
@@ -36,13 +38,13 @@ export async function prepareData(opts: PrepareOptions): Promise<void> {
     // then find it done.
     await withAdvisoryLock(env.databaseUrl, STARTUP_LOCK_KEY, async (client) => {
       const started = Date.now();
-      const { applied } = await migratePostgres(env.databaseUrl, { log: say });
-      if (applied.length > 0) say(`PostgreSQL migrations applied in ${Date.now() - started} ms`);
+      const { applied } = await migratePostgres(env.databaseUrl, { log: (line) => say(line) });
+      if (applied.length > 0) say(`PostgreSQL migrations applied in ${Date.now() - started} ms`, { applied });
       await ensurePartitions(client, new Date(), PARTITION_DAYS_AHEAD);
       await seed(opts, say);
     });
   } else {
-    migrateSqlite(env.databaseUrl, opts);
+    migrateSqlite(env.databaseUrl, logger, say);
     // WAL lets the dashboard read while the log writer writes; it is a property of the file, so set once here.
     await db().$queryRawUnsafe("PRAGMA journal_mode = WAL");
     await seed(opts, say);
@@ -51,21 +53,26 @@ export async function prepareData(opts: PrepareOptions): Promise<void> {
   void services().secrets;
   // Before serving: request log entries a killed process left in its spool go into the database first.
   const replayed = await services().logWriter.replayOrphans();
-  if (replayed > 0) say(`replayed ${replayed} request log entries from the spool of a stopped process`);
+  if (replayed > 0) say(`replayed ${replayed} request log entries from the spool of a stopped process`, { replayed });
   // The server opens its own connections; these must not linger on the file.
   await closeServices();
 }
 
-function migrateSqlite(url: string, opts: PrepareOptions): void {
+function migrateSqlite(url: string, logger: Logger, say: (line: string, fields?: Record<string, unknown>) => void) {
   const prismaBin = path.join(process.cwd(), "node_modules", ".bin", "prisma");
   const file = sqliteFilePath(url)!;
   // The data folder holds password hashes, key metadata and request logs: owner-only.
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   assertDataFolderWritable(path.dirname(file), [file, `${file}-wal`, `${file}-shm`]);
-  execFileSync(prismaBin, ["migrate", "deploy"], {
-    stdio: opts.quiet ? "pipe" : "inherit",
+  // Prisma's own output goes into the log as one event (a JSON log stays JSON lines).
+  const migrated = execFileSync(prismaBin, ["migrate", "deploy"], {
+    stdio: "pipe",
     env: { ...process.env, DATABASE_URL: url },
-  });
+  }).toString();
+  const plain = stripVTControlCharacters(migrated);
+  const applied = [...plain.matchAll(/└─ (\S+)\/$/gm)].map((m) => m[1]);
+  logger.debug({ prisma: plain.trim() }, "prisma migrate deploy");
+  say(applied.length ? `applied ${applied.length} database migrations` : "database schema up to date", { applied });
   restrictDataFiles(path.dirname(file), file);
 }
 
@@ -75,6 +82,7 @@ async function seed(opts: PrepareOptions, say: (line: string) => void): Promise<
   if (opts.seedDemo) {
     const seeded = await seedDemoAccountsIfEmpty();
     say(seeded ? "first start: created the demo workspace" : "demo workspace: existing data kept");
+    // Public demo passwords, printed on purpose so a newcomer can sign in.
     for (const a of DEMO_ACCOUNTS) say(`  ${a.role.padEnd(7)} ${a.email} / ${a.password}`);
   }
 }
@@ -83,8 +91,10 @@ if (require.main === module) {
   prepareData({ seedDemo: shouldSeedDemo(services().env) })
     .then(() => process.exit(0))
     .catch((err) => {
-      const sentence = startupFailureSentence(err, services().env.dataDir);
-      console.error(sentence ? `[keyward] ${sentence}` : err);
+      const log = createLogger({ KEYWARD_LOG_LEVEL: "info", KEYWARD_LOG_FORMAT: undefined });
+      const sentence = startupFailureSentence(err, loadEnv().dataDir);
+      if (sentence) log.fatal(sentence);
+      else log.fatal({ err }, "preparing the data failed");
       process.exit(1);
     });
 }

@@ -1,7 +1,7 @@
 import http from "node:http";
 import next from "next";
 import { CLIENT_IP_HEADER } from "../lib/http/client-ip";
-import { closeServices } from "../lib/services";
+import { closeServices, services } from "../lib/services";
 
 /**
  * Keyward's HTTP server: Next.js behind a thin Node server that (1) records the socket's address in a header
@@ -9,6 +9,7 @@ import { closeServices } from "../lib/services";
  * in-flight requests finish, then flush the request log writer before exiting.
  */
 export async function startServer(opts: { port: number; host: string }): Promise<http.Server> {
+  const log = services().logger;
   const app = next({ dev: false, dir: process.cwd(), hostname: opts.host, port: opts.port });
   const handle = app.getRequestHandler();
   await app.prepare();
@@ -26,9 +27,9 @@ export async function startServer(opts: { port: number; host: string }): Promise
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`[keyward] ${signal}: finishing in-flight requests and flushing the request log...`);
+    log.info({ signal }, `${signal}: finishing in-flight requests and flushing the request log...`);
     const force = setTimeout(() => {
-      console.error("[keyward] shutdown took over 20 s; exiting (the log spool is replayed on the next start)");
+      log.error("shutdown took over 20 s; exiting (the log spool is replayed on the next start)");
       process.exit(1);
     }, 20_000);
     force.unref();
@@ -40,7 +41,7 @@ export async function startServer(opts: { port: number; host: string }): Promise
     clearInterval(reapIdle);
     // The services Next's routes created (shared through lib/services.ts): flush the log, close connections.
     await closeServices();
-    console.log("[keyward] stopped cleanly");
+    log.info("stopped cleanly");
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));

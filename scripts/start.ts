@@ -1,4 +1,6 @@
-import { ConfigError, shouldSeedDemo } from "../lib/config/env";
+import { ConfigError, loadEnv, shouldSeedDemo } from "../lib/config/env";
+import { InstanceLockedError } from "../lib/instance/instance";
+import { createLogger } from "../lib/logging/logger";
 import { closeServices, services } from "../lib/services";
 import { assertDataFolderWritable, startupFailureSentence } from "../lib/db/data-folder-check";
 import { buildIfNeeded } from "./build-if-needed";
@@ -10,9 +12,11 @@ async function main() {
   const { env } = services();
   const { PORT: port, HOST: host } = env;
   const seedDemo = shouldSeedDemo(env);
-  process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
-  // Before a build that may take a minute: a data folder that cannot take writes fails the start at once.
+  // Before a build that may take a minute: a data folder that cannot take writes fails the start at once, and a
+  // second process on a folder already claimed stops here, before it builds or migrates anything.
   assertDataFolderWritable(env.dataDir);
+  void services().instance;
+  process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
   buildIfNeeded();
   // Next's production server must run with NODE_ENV=production; the demo decision was taken above.
   (process.env as Record<string, string>).NODE_ENV = "production";
@@ -20,19 +24,28 @@ async function main() {
   // The environment changed above (NODE_ENV, NEXTAUTH_URL): the server builds its services afresh.
   await closeServices();
   await startServer({ port, host });
+  const log = services().logger;
   // The pid is the process to signal for a graceful stop (npm and tsx wrap it).
-  console.log(`[keyward] ready on http://localhost:${port} (sign in at /sign-in; server pid ${process.pid})`);
+  log.info(
+    { port, instance: services().instance.id },
+    `ready on http://localhost:${port} (sign in at /sign-in; server pid ${process.pid})`,
+  );
   if (seedDemo && host !== "127.0.0.1" && host !== "localhost" && host !== "::1") {
-    console.warn(
-      "[keyward] WARNING: serving beyond this machine with demo accounts enabled. Their passwords are public: set NODE_ENV=production or KEYWARD_SEED_DEMO=0 before exposing Keyward.",
+    log.warn(
+      "serving beyond this machine with demo accounts enabled. Their passwords are public: set NODE_ENV=production or KEYWARD_SEED_DEMO=0 before exposing Keyward.",
     );
   }
 }
 
 main().catch((err) => {
-  // A data folder problem is the operator's to fix: one sentence saying what and how, not a stack trace.
-  const sentence = err instanceof ConfigError ? err.message : startupFailureSentence(err, services().env.dataDir);
-  if (sentence) console.error(`[keyward] ${sentence}`);
-  else console.error("[keyward] failed to start:", err);
+  // The configuration may be what failed: this logger needs none of it.
+  const log = createLogger({ KEYWARD_LOG_LEVEL: "info", KEYWARD_LOG_FORMAT: undefined });
+  // A configuration, data folder or claimed-folder problem is the operator's to fix: one sentence, no stack.
+  const sentence =
+    err instanceof ConfigError || err instanceof InstanceLockedError
+      ? err.message
+      : startupFailureSentence(err, loadEnv().dataDir);
+  if (sentence) log.fatal(sentence);
+  else log.fatal({ err }, "failed to start");
   process.exit(1);
 });

@@ -9,6 +9,7 @@ import { createKeyInput } from "@/lib/keys/key-input";
 import type { Scope } from "@/lib/scopes";
 import type { LogEntry } from "@/lib/logs/log-entry";
 import { logPageInput, type LogPageInput } from "@/lib/logs/log-query-input";
+import { createLogger, type Logger } from "@/lib/logging/logger";
 
 export type UserActor = Extract<Actor, { kind: "user" }>;
 
@@ -181,4 +182,14 @@ export function overrideServices(overrides: Partial<ServiceFactories>): () => vo
   );
   installServices(createServices({ ...keep, ...overrides }));
   return () => installServices(previous);
+}
+
+/** A logger that keeps what it is told (as the JSON objects it would write), for tests that assert a log line. */
+export function captureLogs(): { logger: Logger; events: () => Record<string, unknown>[] } {
+  const lines: string[] = [];
+  const logger = createLogger(
+    { KEYWARD_LOG_LEVEL: "info", KEYWARD_LOG_FORMAT: "json" },
+    { write: (line: string) => void lines.push(line) },
+  );
+  return { logger, events: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
 }

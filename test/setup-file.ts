@@ -28,6 +28,9 @@ if (testDatabase() === "postgresql") {
   process.env.DATABASE_URL = `file:${path.join(dir, "keyward.db")}`;
 }
 
+// Tests provoke failures on purpose; the server's log stays quiet unless asked (KEYWARD_LOG_LEVEL=debug npx vitest).
+process.env.KEYWARD_LOG_LEVEL ??= "silent";
+
 afterAll(async () => {
   await closeServices();
   if (pgDatabase) await dropDatabase(pgDatabase);

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, test, vi } from "vitest";
-import { overrideServices } from "@/test/fixtures";
+import { captureLogs, overrideServices } from "@/test/fixtures";
 import { AuthThrottle, authLimits } from "@/lib/rate-limit/auth-throttle";
 import { db } from "@/lib/db";
 import { hashPassword } from "@/lib/auth/password";
@@ -76,11 +76,17 @@ describe("the credentials provider's authorize", () => {
 
   test("an unexpected failure is logged and reaches the client only as a fixed code", async () => {
     const broken = { beforeSignIn: () => Promise.reject(new Error("store unreachable: redis://secret-host")) };
-    restore = overrideServices({ authThrottle: () => broken as unknown as AuthThrottle });
-    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const logs = captureLogs();
+    restore = overrideServices({ authThrottle: () => broken as unknown as AuthThrottle, logger: () => logs.logger });
     await expect(authorize({ email: uniqueEmail(), password: "x" }, { headers: {} })).rejects.toThrow(
       new Error("SignInUnavailable"),
     );
-    expect(logged).toHaveBeenCalledOnce();
+    expect(logs.events()).toEqual([
+      expect.objectContaining({
+        level: "error",
+        msg: "sign-in failed",
+        err: expect.objectContaining({ message: "store unreachable: redis://secret-host" }),
+      }),
+    ]);
   });
 });

@@ -50,7 +50,7 @@ export const sessionOptions: NextAuthOptions = {
           // next-auth hands a thrown message to the client's signIn() result as `error` (a null return becomes
           // "CredentialsSignin"), so only the throttle's own wording goes out; anything else is logged here.
           if (err instanceof ApiError && err.code === "rate_limited") throw new Error(err.message);
-          console.error("[keyward] sign-in failed:", err);
+          services().logger.error({ err }, "sign-in failed");
           throw new Error(SIGN_IN_UNAVAILABLE);
         }
       },

@@ -244,6 +244,7 @@ export function withApiKey<R extends ApiRoute, Result extends HandlerResult<R>>(
     let errorCode: string | null = null;
     let logThis = true;
     let extraHeaders: Record<string, string> = {};
+    let handlerMs = 0;
 
     try {
       let actor: Actor;
@@ -284,8 +285,14 @@ export function withApiKey<R extends ApiRoute, Result extends HandlerResult<R>>(
         actor = sessionUser;
       }
       const input = await parseInput(route, req, nextCtx);
-      // The context's types follow the route (GuardedContext<R>); at run time it is what the route declares.
-      const result: unknown = await handler(req, { requestId, actor, key, ...input } as GuardedContext<R>);
+      const handlerStarted = performance.now();
+      let result: unknown;
+      try {
+        // The context's types follow the route (GuardedContext<R>); at run time it is what the route declares.
+        result = await handler(req, { requestId, actor, key, ...input } as GuardedContext<R>);
+      } finally {
+        handlerMs = performance.now() - handlerStarted;
+      }
       const answer = isReply(result) ? result : { body: result, status: successStatuses(route)[0]!, headers: {} };
       response = Response.json(answer.body, {
         status: answer.status,
@@ -324,8 +331,12 @@ export function withApiKey<R extends ApiRoute, Result extends HandlerResult<R>>(
         // The response leaves only once its log entry is in the spool: a crash after this loses nothing.
         await services().logWriter.enqueue(entry);
       } catch (err) {
-        console.error(`[keyward] could not record request ${requestId}:`, err);
+        services().logger.error({ err, requestId }, `could not record request ${requestId}`);
       }
+      const totalMs = performance.now() - started;
+      services()
+        .metrics.forRoute(route.path)
+        .record(response.status, errorCode ?? "ok", totalMs / 1000, (totalMs - handlerMs) / 1000);
     }
     return response;
   };

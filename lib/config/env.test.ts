@@ -1,6 +1,10 @@
 import path from "node:path";
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadEnv, shouldSeedDemo } from "./env";
+
+const SESSION_SECRET = "session-secret-0123456789abcdef0123456789";
+const PEPPER = "pepper-0123456789abcdef0123456789abcdef";
 
 describe("loadEnv", () => {
   it("gives every setting its documented default and derives the embedded database in the data folder", () => {
@@ -29,6 +33,8 @@ describe("loadEnv", () => {
         KEYWARD_DATA_DIR: "var/kw",
         DATABASE_URL: "postgresql://u@db/keyward",
         KEYWARD_LOG_FLUSH_MS: "100",
+        NEXTAUTH_SECRET: SESSION_SECRET,
+        KEYWARD_SECRET_PEPPER: PEPPER,
       },
       "/srv",
     );
@@ -87,6 +93,74 @@ describe("loadEnv", () => {
     expect(message).toContain("NEXTAUTH_SECRET must be at least 32 characters");
     expect(message).not.toContain("short-secret-value");
     expect(message).not.toContain("also-short");
+  });
+});
+
+describe("a configuration that cannot split the cluster", () => {
+  const postgres = { DATABASE_URL: "postgresql://keyward@db.internal/keyward" };
+
+  it.each([
+    [{}, "so NEXTAUTH_SECRET and KEYWARD_SECRET_PEPPER must be set"],
+    [{ NEXTAUTH_SECRET: SESSION_SECRET }, "so KEYWARD_SECRET_PEPPER must be set"],
+    [{ KEYWARD_SECRET_PEPPER: PEPPER }, "so NEXTAUTH_SECRET must be set"],
+  ])("refuses PostgreSQL without both secrets from the environment (%o)", (secrets, missing) => {
+    let error: unknown;
+    try {
+      loadEnv({ ...postgres, ...secrets });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toContain(`DATABASE_URL points to PostgreSQL, which several instances may share, ${missing}`);
+    expect(message).toContain("the same value on every instance");
+    expect(message).not.toContain(SESSION_SECRET);
+    expect(message).not.toContain(PEPPER);
+  });
+
+  it("accepts PostgreSQL with both secrets, SQLite without them, and a build without them", () => {
+    expect(loadEnv({ ...postgres, NEXTAUTH_SECRET: SESSION_SECRET, KEYWARD_SECRET_PEPPER: PEPPER })).toMatchObject({
+      databaseProvider: "postgresql",
+    });
+    expect(loadEnv({}).databaseProvider).toBe("sqlite");
+    expect(loadEnv({ ...postgres, NEXT_PHASE: "phase-production-build" }).isBuildPhase).toBe(true);
+  });
+
+  it("the refusal stops `npm start` with a non-zero exit and the sentence", () => {
+    const result = spawnSync(path.join("node_modules", ".bin", "tsx"), ["scripts/start.ts"], {
+      env: { ...process.env, DATABASE_URL: postgres.DATABASE_URL, NEXTAUTH_SECRET: "", KEYWARD_SECRET_PEPPER: "" },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stdout + result.stderr).toContain(
+      "DATABASE_URL points to PostgreSQL, which several instances may share, so NEXTAUTH_SECRET and KEYWARD_SECRET_PEPPER must be set",
+    );
+  });
+});
+
+describe("operations settings", () => {
+  it("defaults: no metrics token (the endpoint is off), info level, format chosen by the terminal", () => {
+    const env = loadEnv({});
+    expect(env.KEYWARD_METRICS_TOKEN).toBeUndefined();
+    expect(env.KEYWARD_LOG_LEVEL).toBe("info");
+    expect(env.KEYWARD_LOG_FORMAT).toBeUndefined();
+  });
+
+  it.each([
+    [
+      "KEYWARD_METRICS_TOKEN",
+      "short",
+      "KEYWARD_METRICS_TOKEN must be at least 16 characters (e.g. openssl rand -hex 24)",
+    ],
+    [
+      "KEYWARD_LOG_LEVEL",
+      "loud",
+      'KEYWARD_LOG_LEVEL expected one of fatal, error, warn, info, debug, trace, silent (got "loud")',
+    ],
+    ["KEYWARD_LOG_FORMAT", "xml", 'KEYWARD_LOG_FORMAT expected "json" or "pretty" (got "xml")'],
+  ])("refuses %s=%s (a token is never echoed)", (name, value, message) => {
+    expect(() => loadEnv({ [name]: value })).toThrow(new ConfigError([message]));
   });
 });
 

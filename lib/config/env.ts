@@ -54,6 +54,19 @@ export const envSchema = z.object({
     .regex(/^[\w.:-]{1,64}$/, { error: "expected 1 to 64 letters, digits or . _ : -" })
     .default("keyward:"),
   KEYWARD_KEY_CACHE_TTL_SECONDS: wholeNumber(1, 3600).optional(),
+  // Operations: metrics, the server's own log output.
+  /** Bearer token for GET /api/metrics; unset, the endpoint answers 404 (metrics are never public by default). */
+  KEYWARD_METRICS_TOKEN: z
+    .string()
+    .min(16, { error: "must be at least 16 characters (e.g. openssl rand -hex 24)" })
+    .optional(),
+  KEYWARD_LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+      error: "expected one of fatal, error, warn, info, debug, trace, silent",
+    })
+    .default("info"),
+  /** "json" (one JSON object a line, for log collectors) or "pretty" (for a person); unset: pretty on a terminal. */
+  KEYWARD_LOG_FORMAT: z.enum(["json", "pretty"], { error: 'expected "json" or "pretty"' }).optional(),
 });
 
 export type EnvInput = z.input<typeof envSchema>;
@@ -93,7 +106,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       result.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? "environment");
         // Secrets are never echoed back, even when wrong.
-        const shown = /SECRET|PEPPER|REDIS_URL/.test(name) ? "" : ` (got ${JSON.stringify(present[name] ?? "")})`;
+        const shown = /SECRET|PEPPER|TOKEN|REDIS_URL|DATABASE_URL/.test(name)
+          ? ""
+          : ` (got ${JSON.stringify(present[name] ?? "")})`;
         return `${name} ${issue.message}${shown}`;
       }),
     );
@@ -101,7 +116,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   const parsed = result.data;
   const dataDir = path.resolve(/*turbopackIgnore: true*/ cwd, parsed.KEYWARD_DATA_DIR ?? "data");
   const databaseUrl = parsed.DATABASE_URL ?? `file:${path.join(dataDir, "keyward.db")}`;
-  return {
+  const env: Env = {
     ...parsed,
     dataDir,
     databaseUrl,
@@ -109,6 +124,23 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     isBuildPhase: parsed.NEXT_PHASE === "phase-production-build",
     keyCacheTtlMs: (parsed.KEYWARD_KEY_CACHE_TTL_SECONDS ?? (parsed.REDIS_URL ? 5 : 300)) * 1000,
   };
+  assertCannotSplitCluster(env);
+  return env;
+}
+
+/**
+ * On PostgreSQL several instances share one database: secrets generated into each instance's data folder would
+ * differ (a key created on one instance would be refused by the next, a session signed by one rejected by
+ * another). So a shared database requires both secrets from the environment. A build never touches them.
+ */
+function assertCannotSplitCluster(env: Env): void {
+  if (env.databaseProvider !== "postgresql" || env.isBuildPhase) return;
+  const missing = (["NEXTAUTH_SECRET", "KEYWARD_SECRET_PEPPER"] as const).filter((name) => !env[name]);
+  if (missing.length === 0) return;
+  throw new ConfigError([
+    `DATABASE_URL points to PostgreSQL, which several instances may share, so ${missing.join(" and ")} must be set ` +
+      `(the same value on every instance; e.g. openssl rand -base64 32), not generated per data folder`,
+  ]);
 }
 
 /** The file behind a SQLite URL ("file:./x.db" or "file:/abs/x.db"), or null for other databases. */

@@ -40,6 +40,8 @@ export class KeyCache {
   private readonly unknownTtlMs: number;
   private readonly loading = new Map<string, Promise<CachedKey | null>>();
   private generation = 0;
+  /** Lookups answered from memory, and the others (read by the metrics on scrape). */
+  readonly stats = { hits: 0, misses: 0 };
 
   constructor(
     private readonly load: (keyId: string) => Promise<CachedKey | null>,
@@ -51,7 +53,11 @@ export class KeyCache {
 
   async get(keyId: string): Promise<CachedKey | null> {
     const hit = this.entries.get(keyId);
-    if (hit) return hit.key;
+    if (hit) {
+      this.stats.hits++;
+      return hit.key;
+    }
+    this.stats.misses++;
     const inFlight = this.loading.get(keyId);
     if (inFlight) return inFlight;
     const generation = this.generation;

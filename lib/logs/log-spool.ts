@@ -1,16 +1,24 @@
 import "server-only";
 import fs from "node:fs";
 import path from "node:path";
+import { randomBytes } from "node:crypto";
 import type { LogEntry } from "./log-entry";
+
+// Spools alive in this process (several module copies may load this file: Next bundles, the custom server).
+const LIVE = Symbol.for("keyward.liveSpools");
+const liveSpools = ((globalThis as { [LIVE]?: Set<string> })[LIVE] ??= new Set<string>());
 
 /**
  * Append-only spool: every entry is written (write(2), no fsync) before its request's response is returned,
  * so a killed process (SIGKILL, OOM) loses nothing: the kernel keeps what was written. Appends made in the
  * same event-loop turn share one write (group commit, as databases do): a write(2) per request cost more
- * than the rest of the guard together. Segments are named by the owning
- * process id; a segment whose process is gone is replayed into the database on the next start and deleted.
- * No fsync: it would make every append wait behind the disk (it cost the API ~5% of its throughput). A
- * power cut can therefore lose what neither the disk nor the database had yet (about the last second).
+ * than the rest of the guard together. No fsync: it would make every append wait behind the disk (it cost the
+ * API ~5% of its throughput). A power cut can therefore lose what neither the disk nor the database had yet
+ * (about the last second).
+ *
+ * The spool folder belongs to one instance: its data folder is claimed by one live process (lib/instance).
+ * Segments are named `seg-<instance id>-<spool>-<ms>-<sequence>.jsonl`; every segment that no live spool of
+ * this process is writing is left by a stopped process, and is replayed into the database on start.
  */
 export class LogSpool {
   private fd: number | null = null;
@@ -23,9 +31,15 @@ export class LogSpool {
   private torn = false;
   /** Segments whose entries are stored but that could not be deleted yet (read-only folder): retried. */
   private readonly undeleted = new Set<string>();
+  /** This spool's own mark in its segment names: what it wrote is never replayed while it lives. */
+  private readonly session = randomBytes(4).toString("hex");
 
-  constructor(private readonly dir: string) {
+  constructor(
+    private readonly dir: string,
+    private readonly instanceId: string,
+  ) {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    liveSpools.add(this.session);
   }
 
   /**
@@ -76,6 +90,12 @@ export class LogSpool {
     return closed;
   }
 
+  /** Close the active segment; what is left in the folder is replayed by the next start. */
+  close(): void {
+    this.cut();
+    liveSpools.delete(this.session);
+  }
+
   /** Delete a segment whose entries are stored. Never throws: one that cannot go yet is retried next time. */
   remove(segment: string): void {
     this.undeleted.add(segment);
@@ -89,17 +109,37 @@ export class LogSpool {
     }
   }
 
-  /** Segments left by processes that are no longer running (the ones to replay). */
+  /**
+   * Segments no live spool of this process is writing: left by a stopped process (this instance's previous
+   * run, or a spool of this process that closed before its flush succeeded). Older releases named segments
+   * `seg-<pid>-…`: those are all from stopped processes too, since the data folder is claimed.
+   */
   orphanedSegments(): string[] {
-    return fs
-      .readdirSync(this.dir)
-      .filter((name) => name.endsWith(".jsonl"))
-      .filter((name) => {
-        const pid = Number(name.split("-")[1]);
-        return !(pid === process.pid || isAlive(pid));
-      })
+    return this.segmentNames()
+      .filter((name) => !liveSpools.has(name.split("-")[2] ?? ""))
       .sort()
       .map((name) => path.join(this.dir, name));
+  }
+
+  /** Bytes on disk in the spool folder (segments not yet stored, and the active one). */
+  bytesOnDisk(): number {
+    let total = 0;
+    for (const name of this.segmentNames()) {
+      try {
+        total += fs.statSync(path.join(this.dir, name)).size;
+      } catch {
+        // Removed between the listing and the stat: stored meanwhile.
+      }
+    }
+    return total;
+  }
+
+  private segmentNames(): string[] {
+    try {
+      return fs.readdirSync(this.dir).filter((name) => name.endsWith(".jsonl"));
+    } catch {
+      return [];
+    }
   }
 
   /** Read a segment; a torn last line (the process died mid-write) is skipped. */
@@ -117,7 +157,7 @@ export class LogSpool {
   }
 
   private openSegment(): void {
-    const name = `seg-${process.pid}-${Date.now()}-${String(this.sequence++).padStart(6, "0")}.jsonl`;
+    const name = `seg-${this.instanceId}-${this.session}-${Date.now()}-${String(this.sequence++).padStart(6, "0")}.jsonl`;
     this.segmentPath = path.join(this.dir, name);
     this.fd = fs.openSync(this.segmentPath, "a", 0o600);
   }
@@ -127,20 +167,4 @@ export class LogSpool {
 function writeFully(fd: number, text: string): void {
   const data = Buffer.from(text);
   for (let offset = 0; offset < data.length;) offset += fs.writeSync(fd, data, offset);
-}
-
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-  // A killed process whose parent died too can linger as a zombie until something reaps it: it is gone.
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return true;
-  }
 }

@@ -8,6 +8,8 @@ import type { LogEntry } from "./log-entry";
 import { LogWriter } from "./log-writer";
 import { LogSpool } from "./log-spool";
 import { services } from "../services";
+import { createLogger } from "../logging/logger";
+import { captureLogs } from "@/test/fixtures";
 
 const dirs: string[] = [];
 function spoolDir() {
@@ -46,6 +48,18 @@ function entry(overrides: Partial<LogEntry> = {}): LogEntry {
 
 const storeBatch = (entries: readonly LogEntry[]) => services().logStore.storeBatch(entries);
 
+const INSTANCE = "0123456789abcdef";
+/** What the writer logs (its failures), one event a line. */
+const logged: string[] = [];
+const logger = createLogger(
+  { KEYWARD_LOG_LEVEL: "info", KEYWARD_LOG_FORMAT: "json" },
+  { write: (line: string) => void logged.push(line) },
+);
+/** A writer on its own spool folder, as the composition root makes one (this test instance's id, the logger). */
+function newWriter(opts: Partial<ConstructorParameters<typeof LogWriter>[0]> = {}) {
+  return new LogWriter({ spoolDir: spoolDir(), instanceId: INSTANCE, logger, store: storeBatch, ...opts });
+}
+
 const stored = (entries: LogEntry[]) =>
   db().requestLog.count({ where: { requestId: { in: entries.map((e) => e.requestId) } } });
 /** Requests counted in the rollups of one route; every resolution must count each request once. */
@@ -60,8 +74,7 @@ async function rolledUp(route: string) {
 describe("LogWriter", () => {
   it("close() waits for flushes that size-triggered flushes start while one is in flight", async () => {
     const stores: number[] = [];
-    const writer = new LogWriter({
-      spoolDir: spoolDir(),
+    const writer = newWriter({
       maxBatch: 100,
       store: async (entries) => {
         stores.push(entries.length);
@@ -81,13 +94,13 @@ describe("LogWriter", () => {
   });
 
   it("a failing store is retried on the next flush and loses nothing", async () => {
-    vi.spyOn(console, "error").mockImplementation(() => undefined);
     let failures = 1;
     const store = vi.fn(async (entries: readonly LogEntry[]) => {
       if (failures-- > 0) throw new Error("database is locked");
       return services().logStore.storeBatch(entries);
     });
-    const writer = new LogWriter({ spoolDir: spoolDir(), store });
+    const flushes: boolean[] = [];
+    const writer = newWriter({ store, onFlush: (_s, _n, failed) => flushes.push(failed) });
     const route = "/test/retry";
     const first = [entry({ route }), entry({ route }), entry({ route })];
     for (const e of first) writer.enqueue(e);
@@ -95,6 +108,11 @@ describe("LogWriter", () => {
     expect(writer.stats.failedFlushes).toBe(1);
     expect(writer.pending()).toBe(3);
     expect(await stored(first)).toBe(0);
+    expect(JSON.parse(logged.at(-1)!)).toMatchObject({
+      level: "error",
+      msg: "request log: writing to the database failed; 3 entries are held (memory and spool) and retried every 250 ms",
+      err: { message: "database is locked" },
+    });
 
     const later = entry({ route });
     writer.enqueue(later);
@@ -104,14 +122,14 @@ describe("LogWriter", () => {
     expect(await rolledUp(route)).toBe(4);
     // The failed batch is retried first, then the later one, each once.
     expect(store.mock.calls.map((c) => c[0].length)).toEqual([3, 3, 1]);
+    // Each attempt is reported (the flush latency histogram and the failed-flush counter).
+    expect(flushes).toEqual([true, false, false]);
     await writer.close();
   });
 
   it("a batch that committed but reported failure is not written twice on retry", async () => {
-    vi.spyOn(console, "error").mockImplementation(() => undefined);
     let first = true;
-    const writer = new LogWriter({
-      spoolDir: spoolDir(),
+    const writer = newWriter({
       store: async (entries) => {
         const n = await services().logStore.storeBatch(entries);
         if (first) {
@@ -134,21 +152,23 @@ describe("LogWriter", () => {
 
   it("spools each entry before the flush and removes the segment once stored", async () => {
     const dir = spoolDir();
-    const writer = new LogWriter({ spoolDir: dir, store: storeBatch });
+    const writer = newWriter({ spoolDir: dir });
     const e = entry();
     // Written by the end of this event-loop turn; the promise settles once it is on disk.
     await writer.enqueue(e);
     const segments = fs.readdirSync(dir);
     expect(segments).toHaveLength(1);
-    expect(segments[0]).toMatch(new RegExp(`^seg-${process.pid}-\\d+-\\d{6}\\.jsonl$`));
+    // Named by the instance, not the process: a restart on this data folder knows the segment is its own.
+    expect(segments[0]).toMatch(new RegExp(`^seg-${INSTANCE}-[0-9a-f]{8}-\\d+-\\d{6}\\.jsonl$`));
     expect(LogSpool.read(path.join(dir, segments[0]!))).toEqual([e]);
+    expect(writer.spoolBytes()).toBe(JSON.stringify(e).length + 1);
     await writer.flush();
     expect(fs.readdirSync(dir)).toEqual([]);
     await writer.close();
   });
 
   it("close() flushes what is buffered", async () => {
-    const writer = new LogWriter({ spoolDir: spoolDir(), store: storeBatch, flushIntervalMs: 60_000 });
+    const writer = newWriter({ flushIntervalMs: 60_000 });
     writer.start();
     const batch = [entry(), entry()];
     for (const e of batch) writer.enqueue(e);
@@ -159,7 +179,7 @@ describe("LogWriter", () => {
 
   it("entries enqueued in one event-loop turn share one write, and each promise waits for it", async () => {
     const dir = spoolDir();
-    const writer = new LogWriter({ spoolDir: dir, store: storeBatch });
+    const writer = newWriter({ spoolDir: dir });
     const batch = Array.from({ length: 50 }, () => entry());
     const spooled = batch.map((e) => writer.enqueue(e));
     expect(fs.readdirSync(dir)).toEqual([]); // nothing written yet: the group commit runs at the end of the turn
@@ -171,9 +191,8 @@ describe("LogWriter", () => {
   });
 
   it("a failing spool is counted, not thrown: the entry still reaches the database", async () => {
-    vi.spyOn(console, "error").mockImplementation(() => undefined);
     const dir = spoolDir();
-    const writer = new LogWriter({ spoolDir: dir, store: storeBatch });
+    const writer = newWriter({ spoolDir: dir });
     fs.rmSync(dir, { recursive: true, force: true });
     fs.writeFileSync(dir, "not a folder"); // opening a segment inside it fails (ENOTDIR)
     const e = entry();
@@ -190,11 +209,10 @@ describe("LogWriter under a storage outage", () => {
   const full = () => Object.assign(new Error("database or disk is full"), { code: "SQLITE_FULL" });
 
   it("logs one line when flushes start failing and one when they recover, and loses nothing", async () => {
-    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
-    const infos = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const { logger, events } = captureLogs();
     let failures = 10;
-    const writer = new LogWriter({
-      spoolDir: spoolDir(),
+    const writer = newWriter({
+      logger,
       store: async (entries) => {
         if (failures-- > 0) throw full();
         return storeBatch(entries);
@@ -209,62 +227,61 @@ describe("LogWriter under a storage outage", () => {
     }
     expect(writer.stats.failedFlushes).toBe(10);
     expect(writer.pending()).toBe(10);
-    expect(errors.mock.calls).toEqual([
+    expect(events().map((e) => [e.level, e.msg, e.err])).toEqual([
       [
-        "[keyward] request log: writing to the database failed; 1 entries are held (memory and spool) and retried every 250 ms:",
+        "error",
+        "request log: writing to the database failed; 1 entries are held (memory and spool) and retried every 250 ms",
         "SQLITE_FULL: database or disk is full",
       ],
     ]);
-    expect(infos).not.toHaveBeenCalled();
 
     await writer.flush();
     expect(writer.pending()).toBe(0);
     expect(await stored(all)).toBe(10);
-    expect(infos.mock.calls).toHaveLength(1);
-    expect(infos.mock.calls[0]![0]).toMatch(
-      /^\[keyward\] request log: database writes recovered after 10 failed flushes over \d+\.\d s; every held entry is stored \(10 new rows\)$/,
+    expect(events()).toHaveLength(2);
+    expect(events()[1]).toMatchObject({ level: "info" });
+    expect(events()[1]!.msg).toMatch(
+      /^request log: database writes recovered after 10 failed flushes over \d+\.\d s; every held entry is stored \(10 new rows\)$/,
     );
-    expect(errors.mock.calls).toHaveLength(1);
     await writer.close();
   });
 
   it("logs one line when spool appends start failing and one when they work again", async () => {
-    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
-    const infos = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const { logger, events } = captureLogs();
     const realWrite = fs.writeSync;
     let refuse = true;
     vi.spyOn(fs, "writeSync").mockImplementation(((...args: Parameters<typeof fs.writeSync>) => {
       if (refuse) throw Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
       return (realWrite as (...a: unknown[]) => number)(...args);
     }) as typeof fs.writeSync);
-    const writer = new LogWriter({ spoolDir: spoolDir(), store: storeBatch });
+    const writer = newWriter({ logger });
     const during = Array.from({ length: 5 }, () => entry());
     for (const e of during) await writer.enqueue(e);
     expect(writer.stats.spoolErrors).toBe(5);
-    expect(errors.mock.calls).toEqual([
+    expect(events().map((e) => [e.level, e.msg, e.err])).toEqual([
       [
-        "[keyward] request log: the spool cannot be written; entries stay in memory until the database takes them (a crash now would lose them):",
+        "error",
+        "request log: the spool cannot be written; entries stay in memory until the database takes them (a crash now would lose them)",
         "ENOSPC: no space left on device",
       ],
     ]);
     refuse = false;
     await writer.enqueue(entry());
     await writer.enqueue(entry());
-    expect(infos.mock.calls).toHaveLength(1);
-    expect(infos.mock.calls[0]![0]).toMatch(
-      /^\[keyward\] request log: the spool is writable again after 5 entries could not be spooled over \d+\.\d s$/,
+    expect(events()).toHaveLength(2);
+    expect(events()[1]!.msg).toMatch(
+      /^request log: the spool is writable again after 5 entries could not be spooled over \d+\.\d s$/,
     );
     // The entries that missed the spool still reach the database from memory.
     await writer.flush();
     expect(await stored(during)).toBe(5);
-    expect(errors.mock.calls).toHaveLength(1);
     await writer.close();
   });
 
   it("a write cut short by a full disk leaves a torn line that replay skips; the next entries start a new line", async () => {
     vi.spyOn(console, "error").mockImplementation(() => undefined);
     const dir = spoolDir();
-    const spool = new LogSpool(dir);
+    const spool = new LogSpool(dir, INSTANCE);
     const realWrite = fs.writeSync;
     let call = 0;
     vi.spyOn(fs, "writeSync").mockImplementation(((fd: number, data: Buffer, offset = 0) => {
@@ -284,7 +301,7 @@ describe("LogWriter under a storage outage", () => {
 
   it("a stored batch whose segment cannot be deleted yet is not retried; the segment goes on a later flush", async () => {
     const dir = spoolDir();
-    const writer = new LogWriter({ spoolDir: dir, store: storeBatch });
+    const writer = newWriter({ spoolDir: dir });
     const realRm = fs.rmSync;
     const rm = vi.spyOn(fs, "rmSync").mockImplementation(() => {
       throw Object.assign(new Error("read-only file system"), { code: "EROFS" });
@@ -304,27 +321,27 @@ describe("LogWriter under a storage outage", () => {
 });
 
 describe("replayOrphans", () => {
-  const DEAD_PID = 999999;
   const writeSegment = (dir: string, name: string, entries: LogEntry[], tornTail = false) =>
     fs.writeFileSync(
       path.join(dir, name),
       entries.map((e) => JSON.stringify(e) + "\n").join("") + (tornTail ? '{"requestId":"req_torn","times' : ""),
     );
+  // A segment this instance's previous run left (another spool session, stopped).
+  const previousRun = (n: number) => `seg-${INSTANCE}-0badc0de-170000000000${n}-000000.jsonl`;
 
-  it("inserts a dead process's segment once, even when the same entries are replayed again", async () => {
-    expect(() => process.kill(DEAD_PID, 0)).toThrow(); // the pid really is not running
+  it("inserts a stopped run's segment once, even when the same entries are replayed again", async () => {
     const dir = spoolDir();
     const route = "/test/replay";
     const entries = [entry({ route }), entry({ route }), entry({ route })];
-    writeSegment(dir, `seg-${DEAD_PID}-1700000000000-000000.jsonl`, entries, true);
-    const writer = new LogWriter({ spoolDir: dir, store: storeBatch });
+    writeSegment(dir, previousRun(0), entries, true);
+    const writer = newWriter({ spoolDir: dir });
 
     expect(await writer.replayOrphans()).toBe(3);
     expect(fs.readdirSync(dir)).toEqual([]);
     expect(await stored(entries)).toBe(3);
 
     // The same segment again (a crash between commit and delete): nothing is double counted.
-    writeSegment(dir, `seg-${DEAD_PID}-1700000000000-000000.jsonl`, entries);
+    writeSegment(dir, previousRun(0), entries);
     expect(await writer.replayOrphans()).toBe(0);
     expect(await writer.replayOrphans()).toBe(0);
     expect(await stored(entries)).toBe(3);
@@ -338,23 +355,47 @@ describe("replayOrphans", () => {
     const route = "/test/replay-partial";
     const entries = [entry({ route }), entry({ route }), entry({ route }), entry({ route })];
     await services().logStore.storeBatch(entries.slice(0, 2));
-    writeSegment(dir, `seg-${DEAD_PID}-1700000000001-000000.jsonl`, [...entries, entries[3]!]);
-    const writer = new LogWriter({ spoolDir: dir, store: storeBatch });
+    writeSegment(dir, previousRun(1), [...entries, entries[3]!]);
+    const writer = newWriter({ spoolDir: dir });
     expect(await writer.replayOrphans()).toBe(2);
     expect(await stored(entries)).toBe(4);
     expect(await rolledUp(route)).toBe(4);
     await writer.close();
   });
 
-  it("leaves a live process's segment alone (its own, and another running pid)", async () => {
+  it("replays segments named by process id (written before instance identities) like any stopped run's", async () => {
     const dir = spoolDir();
-    const mine = `seg-${process.pid}-1700000000002-000000.jsonl`;
-    const parent = `seg-${process.ppid}-1700000000003-000000.jsonl`;
-    writeSegment(dir, mine, [entry()]);
-    writeSegment(dir, parent, [entry()]);
-    const writer = new LogWriter({ spoolDir: dir, store: storeBatch });
-    expect(await writer.replayOrphans()).toBe(0);
-    expect(fs.readdirSync(dir).sort()).toEqual([mine, parent].sort());
+    const legacy = [entry(), entry()];
+    writeSegment(dir, `seg-${process.pid}-1700000000002-000000.jsonl`, legacy);
+    const writer = newWriter({ spoolDir: dir });
+    expect(await writer.replayOrphans()).toBe(2);
+    expect(await stored(legacy)).toBe(2);
     await writer.close();
+  });
+
+  it("never replays a segment a live spool of this process is writing, and replays it once that spool closed", async () => {
+    const dir = spoolDir();
+    // A first writer whose database is down: its entries stay in its (live) segment.
+    const down = newWriter({
+      spoolDir: dir,
+      store: async () => {
+        throw new Error("database is down");
+      },
+    });
+    const e = entry();
+    await down.enqueue(e);
+    await down.flush();
+    expect(down.pending()).toBe(1);
+
+    const other = newWriter({ spoolDir: dir });
+    expect(await other.replayOrphans()).toBe(0);
+    expect(fs.readdirSync(dir)).toHaveLength(1);
+
+    // close() gives up after five failed flushes and leaves the segment: now nobody writes it.
+    await down.close();
+    expect(await other.replayOrphans()).toBe(1);
+    expect(await stored([e])).toBe(1);
+    expect(fs.readdirSync(dir)).toEqual([]);
+    await other.close();
   });
 });

@@ -1,4 +1,6 @@
 import "server-only";
+import { performance } from "node:perf_hooks";
+import type { Logger } from "../logging/logger";
 import type { LogEntry } from "./log-entry";
 import { LogSpool } from "./log-spool";
 import { describeStorageFailure, isStorageFailure } from "../db/storage-failure";
@@ -7,10 +9,15 @@ type Batch = { entries: LogEntry[]; segment: string | null };
 
 type LogWriterOptions = {
   spoolDir: string;
+  /** This instance's id (lib/instance): names the spool's segments. */
+  instanceId: string;
+  logger: Logger;
   /** Writes a batch and returns how many were new (entries already stored are skipped). */
   store: (entries: readonly LogEntry[]) => Promise<number>;
   flushIntervalMs?: number;
   maxBatch?: number;
+  /** Told after every attempt to store a batch (metrics): how long it took, how many entries, and whether it failed. */
+  onFlush?: (seconds: number, entries: number, failed: boolean) => void;
 };
 
 /**
@@ -28,6 +35,8 @@ export class LogWriter {
   private readonly flushIntervalMs: number;
   private readonly maxBatch: number;
   private readonly store: LogWriterOptions["store"];
+  private readonly log: Logger;
+  private readonly onFlush: NonNullable<LogWriterOptions["onFlush"]>;
   /** Counters for health checks and benchmarks. */
   readonly stats = { enqueued: 0, written: 0, failedFlushes: 0, spoolErrors: 0, replayed: 0 };
   /**
@@ -38,10 +47,12 @@ export class LogWriter {
   private spoolOutage: { since: number; failures: number } | null = null;
 
   constructor(opts: LogWriterOptions) {
-    this.spool = new LogSpool(opts.spoolDir);
+    this.spool = new LogSpool(opts.spoolDir, opts.instanceId);
     this.flushIntervalMs = opts.flushIntervalMs ?? 250;
     this.maxBatch = opts.maxBatch ?? 2000;
     this.store = opts.store;
+    this.log = opts.logger;
+    this.onFlush = opts.onFlush ?? (() => undefined);
   }
 
   start(): void {
@@ -72,6 +83,11 @@ export class LogWriter {
     return this.buffer.length + this.retry.reduce((n, b) => n + b.entries.length, 0);
   }
 
+  /** Bytes the spool holds on disk (entries not yet confirmed stored). */
+  spoolBytes(): number {
+    return this.spool.bytesOnDisk();
+  }
+
   /** Write everything buffered so far. Concurrent calls share one flush; entries of a failed flush are retried. */
   flush(): Promise<void> {
     if (this.flushing) return this.flushing.then(() => (this.buffer.length ? this.flush() : undefined));
@@ -92,10 +108,13 @@ export class LogWriter {
     let written = 0;
     for (let i = 0; i < batches.length; i++) {
       const batch = batches[i]!;
+      const started = performance.now();
       try {
         // A retried batch may have committed before its error surfaced: the store skips what it already has.
         written += await this.store(batch.entries);
+        this.onFlush((performance.now() - started) / 1000, batch.entries.length, false);
       } catch (err) {
+        this.onFlush((performance.now() - started) / 1000, batch.entries.length, true);
         this.stats.written += written;
         this.stats.failedFlushes++;
         this.retry.push(...batches.slice(i));
@@ -109,8 +128,8 @@ export class LogWriter {
     if (this.flushOutage) {
       const { since, failures } = this.flushOutage;
       this.flushOutage = null;
-      console.log(
-        `[keyward] request log: database writes recovered after ${failures} failed flush${failures === 1 ? "" : "es"} over ${seconds(Date.now() - since)}; every held entry is stored (${written} new rows)`,
+      this.log.info(
+        `request log: database writes recovered after ${failures} failed flush${failures === 1 ? "" : "es"} over ${seconds(Date.now() - since)}; every held entry is stored (${written} new rows)`,
       );
     }
   }
@@ -122,9 +141,9 @@ export class LogWriter {
     }
     this.flushOutage = { since: Date.now(), failures: 1 };
     const reason = isStorageFailure(err) ? describeStorageFailure(err) : err;
-    console.error(
-      `[keyward] request log: writing to the database failed; ${this.pending()} entries are held (memory and spool) and retried every ${this.flushIntervalMs} ms:`,
-      reason,
+    this.log.error(
+      { err: reason },
+      `request log: writing to the database failed; ${this.pending()} entries are held (memory and spool) and retried every ${this.flushIntervalMs} ms`,
     );
   }
 
@@ -136,9 +155,9 @@ export class LogWriter {
     }
     this.spoolOutage = { since: Date.now(), failures: 1 };
     const reason = isStorageFailure(err) ? describeStorageFailure(err) : err;
-    console.error(
-      "[keyward] request log: the spool cannot be written; entries stay in memory until the database takes them (a crash now would lose them):",
-      reason,
+    this.log.error(
+      { err: reason },
+      "request log: the spool cannot be written; entries stay in memory until the database takes them (a crash now would lose them)",
     );
   }
 
@@ -146,12 +165,12 @@ export class LogWriter {
     if (!this.spoolOutage) return;
     const { since, failures } = this.spoolOutage;
     this.spoolOutage = null;
-    console.log(
-      `[keyward] request log: the spool is writable again after ${failures} entr${failures === 1 ? "y" : "ies"} could not be spooled over ${seconds(Date.now() - since)}`,
+    this.log.info(
+      `request log: the spool is writable again after ${failures} entr${failures === 1 ? "y" : "ies"} could not be spooled over ${seconds(Date.now() - since)}`,
     );
   }
 
-  /** Replay spool segments left by processes that died before flushing. */
+  /** Replay the spool segments a stopped process left (this instance's previous run): all of them, on start. */
   async replayOrphans(): Promise<number> {
     let total = 0;
     for (const segment of this.spool.orphanedSegments()) {
@@ -182,7 +201,7 @@ export class LogWriter {
       await this.flush();
       if (this.stats.failedFlushes > failedBefore) failures++;
     }
-    this.spool.cut();
+    this.spool.close();
   }
 }
 

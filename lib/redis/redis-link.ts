@@ -32,6 +32,8 @@ export type RedisLinkOptions = {
   timeoutMs?: number;
   /** Where state changes are reported: one line each, never one per request. */
   log?: (level: "info" | "warn", line: string) => void;
+  /** Told each change between up and down (the readiness gauge). */
+  onStateChange?: (state: RedisState) => void;
 };
 
 /**
@@ -156,12 +158,13 @@ export class RedisLink {
     const previous = this.current;
     this.current = "up";
     this.pausedUntil = 0;
+    this.options.onStateChange?.("up");
     // The first connection is not news (the server says at start that it shares through Redis; a script's
     // --json output must stay clean); coming back after an outage is.
     if (previous === "down") {
       this.log(
         "info",
-        "[keyward] Redis is reachable again: rate limits and sign-in throttles are shared across instances again.",
+        "Redis is reachable again: rate limits and sign-in throttles are shared across instances again.",
       );
     }
   }
@@ -169,9 +172,10 @@ export class RedisLink {
   private markDown(reason: string): void {
     if (this.closing || this.current === "down") return;
     this.current = "down";
+    this.options.onStateChange?.("down");
     this.log(
       "warn",
-      `[keyward] Redis is unreachable (${reason || "no answer"}): rate limits and sign-in throttles count per ` +
+      `Redis is unreachable (${reason || "no answer"}): rate limits and sign-in throttles count per ` +
         "instance until it returns, and key changes reach other instances only when their key cache entries " +
         "expire. Reconnecting in the background.",
     );

@@ -67,6 +67,8 @@ export default defineConfig({
       KEYWARD_SEED_DEMO: "1",
       KEYWARD_LOG_FLUSH_MS: "100",
       KEYWARD_METRICS_TOKEN: "e2e-metrics-token-0123456789abcdef",
+      // The e2e webhook receiver listens on 127.0.0.1.
+      KEYWARD_WEBHOOK_ALLOW_PRIVATE: "1",
     },
   },
 });

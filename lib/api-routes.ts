@@ -6,7 +6,22 @@ import { guardErrorCodes } from "./auth/guard-errors";
 import { listInventoryQuery, inventoryItemSchema } from "./inventory/inventory-input";
 import { createOfferInput, idempotencyKeyHeader, listOffersQuery, offerSchema } from "./offers/offer-input";
 import { logPageInput, logPageSchema } from "./logs/log-query-input";
-import { createKeyInput, listKeysQuery, revokeKeyInput, rotateKeyInput, updateKeyInput } from "./keys/key-input";
+import {
+  createKeyInput,
+  listKeysQuery,
+  resumeKeyInput,
+  revokeKeyInput,
+  rotateKeyInput,
+  suspendKeyInput,
+  updateKeyInput,
+} from "./keys/key-input";
+import {
+  createWebhookInput,
+  updateWebhookInput,
+  webhookDeliverySchema,
+  webhookDetailSchema,
+  webhookSchema,
+} from "./webhooks/webhook-input";
 import { keyViewSchema } from "./keys/key-view";
 
 /**
@@ -77,6 +92,13 @@ const keyIdParam = z.strictObject({ keyId: z.string().describe("The key id (kw_l
 const keyWithSecret = z.object({
   key: keyViewSchema,
   secret: z.string().describe("Shown once. Store it now: Keyward keeps only a hash."),
+});
+
+const webhookWithSecret = z.object({
+  data: webhookSchema,
+  secret: z
+    .string()
+    .describe("The signing secret (whsec_…), shown once: verify deliveries with it (Standard Webhooks)."),
 });
 
 export const API_ROUTES = {
@@ -152,6 +174,57 @@ export const API_ROUTES = {
     body: revokeKeyInput,
     response: z.object({ data: keyViewSchema }),
     errors: ["not_found", "conflict"],
+  }),
+  suspendKey: defineRoute("suspendKey", {
+    params: keyIdParam,
+    body: suspendKeyInput,
+    response: z.object({ data: keyViewSchema }),
+    errors: ["not_found", "conflict", "forbidden"],
+  }),
+  resumeKey: defineRoute("resumeKey", {
+    params: keyIdParam,
+    body: resumeKeyInput,
+    bodyOptional: true,
+    response: z.object({ data: keyViewSchema }),
+    errors: ["not_found", "conflict", "forbidden"],
+  }),
+  listWebhooks: defineRoute("listWebhooks", {
+    response: z.object({ data: z.array(webhookSchema) }),
+  }),
+  createWebhook: defineRoute("createWebhook", {
+    body: createWebhookInput,
+    response: webhookWithSecret,
+    success: [201],
+    errors: ["conflict"],
+  }),
+  getWebhook: defineRoute("getWebhook", {
+    params: idParam("webhook endpoint"),
+    response: z.object({ data: webhookDetailSchema }),
+    errors: ["not_found"],
+  }),
+  updateWebhook: defineRoute("updateWebhook", {
+    params: idParam("webhook endpoint"),
+    body: updateWebhookInput,
+    response: z.object({ data: webhookSchema }),
+    errors: ["not_found"],
+  }),
+  deleteWebhook: defineRoute("deleteWebhook", {
+    params: idParam("webhook endpoint"),
+    response: z.object({ data: z.object({ id: z.string(), deleted: z.literal(true) }) }),
+    errors: ["not_found"],
+  }),
+  rotateWebhookSecret: defineRoute("rotateWebhookSecret", {
+    params: idParam("webhook endpoint"),
+    response: webhookWithSecret,
+    errors: ["not_found"],
+  }),
+  redeliverWebhook: defineRoute("redeliverWebhook", {
+    params: z.strictObject({
+      id: z.string().describe("The webhook endpoint's id"),
+      deliveryId: z.string().describe("The delivery's id"),
+    }),
+    response: z.object({ data: webhookDeliverySchema }),
+    errors: ["not_found"],
   }),
 } satisfies { [N in RouteName]: ApiRoute & { operationId: N } };
 

@@ -7,6 +7,8 @@ export const ERROR_MEANINGS: Record<ErrorCode, string> = {
     "The key id is unknown or the secret does not match it. Check both; a rotated-out secret stops working when its grace period ends.",
   key_revoked: "The key was revoked and is refused for good. Ask its owner for a new key.",
   key_expired: "The key passed its expiry date. Its owner can set a new expiry in the dashboard.",
+  key_suspended:
+    "The key is suspended for now (its owner paused it, e.g. while looking into a possible leak). Its owner can resume it; until then every request with it is refused.",
   unauthenticated: "This dashboard endpoint needs a signed-in session. Sign in and try again.",
   ip_not_allowed: "The request came from an IP address outside the key's allowlist.",
   insufficient_scope:

@@ -13,6 +13,7 @@ export const ERROR_STATUS = {
   invalid_credentials: 401,
   key_revoked: 401,
   key_expired: 401,
+  key_suspended: 401,
   unauthenticated: 401,
   ip_not_allowed: 403,
   insufficient_scope: 403,

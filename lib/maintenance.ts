@@ -2,22 +2,31 @@ import "server-only";
 import { expireDueKeys } from "./keys/expire-keys";
 import { purgeExpiredLogs } from "./logs/retention";
 import { services } from "./services";
+import { warnExpiringKeys } from "./keys/expiry-warnings";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
+/** Webhook retries and events written by scripts: picked up at least this often, once per cluster. */
+const WEBHOOK_SWEEP_MS = 5_000;
 
 /**
  * Background upkeep of a server process: replay the request log spool this instance's previous run left, then
  * the cluster-wide jobs, each run once per period by whichever instance claims it (lib/jobs/scheduler.ts):
- * mark expired keys (for the audit trail) every minute, purge raw log rows past retention every hour.
+ * mark expired keys (for the audit trail) and warn of keys about to expire every minute, send due webhook
+ * deliveries every few seconds, purge raw log rows past retention every hour.
  */
 export async function startMaintenance(): Promise<void> {
   const s = services();
   // A build (static analysis of the routes) is no server: no jobs, and the data folder is not claimed.
   if (s.env.isBuildPhase) return;
-  const { jobs, logWriter, logger } = s;
+  const { jobs, logWriter, logger, webhooks } = s;
   if (jobs.has("expire-keys")) return;
-  jobs.every("expire-keys", MINUTE, () => expireDueKeys());
+  jobs.every("expire-keys", MINUTE, async () => {
+    await expireDueKeys();
+    await warnExpiringKeys();
+  });
+  webhooks.start();
+  jobs.every("webhook-deliveries", WEBHOOK_SWEEP_MS, () => webhooks.runOnce());
   jobs.every("log-retention", HOUR, () => purgeExpiredLogs());
 
   const replayed = await logWriter.replayOrphans();

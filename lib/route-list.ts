@@ -13,7 +13,7 @@ export type RouteInfo = {
   scope: Scope;
   /** "key": API key only. "key-or-session": also the signed-in dashboard user (management API). */
   auth: "key" | "key-or-session";
-  tag: "Inventory" | "Offers" | "Logs" | "Keys";
+  tag: "Inventory" | "Offers" | "Logs" | "Keys" | "Webhooks" | "Audit";
   summary: string;
 };
 
@@ -121,6 +121,78 @@ export const ROUTE_LIST = {
     auth: "key-or-session",
     tag: "Keys",
     summary: "Revoke a key for good (takes effect on the next request)",
+  },
+  suspendKey: {
+    method: "POST",
+    path: "/api/v1/keys/{keyId}/suspend",
+    scope: "keys:write",
+    auth: "key-or-session",
+    tag: "Keys",
+    summary: "Suspend a key: refused with key_suspended from the next request until resumed",
+  },
+  resumeKey: {
+    method: "POST",
+    path: "/api/v1/keys/{keyId}/resume",
+    scope: "keys:write",
+    auth: "key-or-session",
+    tag: "Keys",
+    summary: "Resume a suspended key",
+  },
+  listWebhooks: {
+    method: "GET",
+    path: "/api/v1/webhooks",
+    scope: "keys:read",
+    auth: "key-or-session",
+    tag: "Webhooks",
+    summary: "List webhook endpoints (never their secrets)",
+  },
+  createWebhook: {
+    method: "POST",
+    path: "/api/v1/webhooks",
+    scope: "keys:write",
+    auth: "key-or-session",
+    tag: "Webhooks",
+    summary: "Register a webhook endpoint for key events (its signing secret is returned once)",
+  },
+  getWebhook: {
+    method: "GET",
+    path: "/api/v1/webhooks/{id}",
+    scope: "keys:read",
+    auth: "key-or-session",
+    tag: "Webhooks",
+    summary: "Get one webhook endpoint with its latest deliveries and their attempts",
+  },
+  updateWebhook: {
+    method: "PATCH",
+    path: "/api/v1/webhooks/{id}",
+    scope: "keys:write",
+    auth: "key-or-session",
+    tag: "Webhooks",
+    summary: "Change a webhook endpoint's URL, description or events",
+  },
+  deleteWebhook: {
+    method: "DELETE",
+    path: "/api/v1/webhooks/{id}",
+    scope: "keys:write",
+    auth: "key-or-session",
+    tag: "Webhooks",
+    summary: "Delete a webhook endpoint (pending deliveries are dropped)",
+  },
+  rotateWebhookSecret: {
+    method: "POST",
+    path: "/api/v1/webhooks/{id}/rotate-secret",
+    scope: "keys:write",
+    auth: "key-or-session",
+    tag: "Webhooks",
+    summary: "Issue a new signing secret (returned once); the old one also signs for 24 hours",
+  },
+  redeliverWebhook: {
+    method: "POST",
+    path: "/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver",
+    scope: "keys:write",
+    auth: "key-or-session",
+    tag: "Webhooks",
+    summary: "Send a delivery again now (a new attempt; the event id stays the same)",
   },
 } as const satisfies Record<string, RouteInfo>;
 

@@ -20,6 +20,7 @@ import { AuthThrottle, authLimits } from "./rate-limit/auth-throttle";
 import { memoryCounters, redisCounters, type CounterStore } from "./rate-limit/counter-store";
 import { PerMinuteRateLimiter, type RateLimiter } from "./rate-limit/rate-limiter";
 import { RedisLink } from "./redis/redis-link";
+import { WebhookDispatcher } from "./webhooks/dispatcher";
 
 /** Writes request-log batches; returns how many entries were new (ones already stored are skipped). */
 export interface LogStore {
@@ -54,6 +55,8 @@ export type Services = {
   readonly rateLimiter: RateLimiter;
   readonly authThrottle: AuthThrottle;
   readonly jobs: JobScheduler;
+  /** Sends queued webhook deliveries (lib/webhooks): kicked after key changes, and by a once-per-cluster job. */
+  readonly webhooks: WebhookDispatcher;
   /** Stop jobs, flush the request log, and close connections (graceful shutdown, end of a script or test file). */
   close(): Promise<void>;
 };
@@ -113,6 +116,15 @@ const defaultFactories: ServiceFactories = {
       holder: s.instance.id,
       onError: (job, err) => s.logger.error({ err, job }, `background job ${job} failed`),
     }),
+  webhooks: (s) =>
+    new WebhookDispatcher({
+      db: () => s.db,
+      pepper: () => s.secrets.secretPepper,
+      timeoutMs: s.env.KEYWARD_WEBHOOK_TIMEOUT_MS,
+      concurrency: s.env.KEYWARD_WEBHOOK_CONCURRENCY,
+      allowPrivate: s.env.KEYWARD_WEBHOOK_ALLOW_PRIVATE === "1",
+      onError: (err) => s.logger.error({ err }, "webhook dispatch failed"),
+    }),
 };
 
 /** Build a set of services; overrides replace parts (a test's in-memory store, a fixed environment…). */
@@ -137,6 +149,7 @@ export function createServices(overrides: Partial<ServiceFactories> = {}): Servi
     value: async () => {
       // Only what was created is closed, in dependency order: nothing new is started by closing.
       if (made.has("jobs")) s.jobs.stop();
+      if (made.has("webhooks")) s.webhooks.stop();
       if (made.has("logWriter")) await s.logWriter.close();
       if (made.has("keyChanges")) await s.keyChanges.close();
       if (made.has("redis")) await s.redis?.close();

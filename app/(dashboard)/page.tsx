@@ -3,6 +3,8 @@ import Link from "next/link";
 import { requireSessionActor } from "@/app/_server/session";
 import { runAction } from "@/app/_server/run-action";
 import { keysNeedingAttention } from "@/lib/keys/keys-needing-attention";
+import { keyAlerts } from "@/lib/keys/key-alerts";
+import { OverviewKeyBanners } from "@/components/keys/overview-key-banners";
 import { RANGE_PRESETS, type RangePreset } from "@/lib/logs/log-vocabulary";
 import { logStats } from "@/lib/logs/log-stats";
 import { AttentionList } from "@/components/logs/attention-list";
@@ -31,9 +33,10 @@ export default async function OverviewPage({
   const actor = await requireSessionActor();
   const range = readRange((await searchParams).range);
   const support = actor.role === "support";
-  const [stats, attention] = await Promise.all([
+  const [stats, attention, alerts] = await Promise.all([
     runAction(() => logStats(actor, { range })),
     runAction(() => keysNeedingAttention(actor)),
+    runAction(() => keyAlerts(actor)),
   ]);
 
   return (
@@ -49,6 +52,8 @@ export default async function OverviewPage({
         </div>
         <RangePresets current={range} hrefFor={(preset) => (preset === "24h" ? "/" : `/?range=${preset}`)} />
       </div>
+
+      {alerts.ok ? <OverviewKeyBanners alerts={alerts.data} /> : null}
 
       {stats.ok ? (
         <>

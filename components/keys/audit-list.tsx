@@ -12,6 +12,12 @@ const ACTION_TONE: Record<AuditAction, BadgeTone> = {
   rotated: "indigo",
   revoked: "red",
   expired: "amber",
+  suspended: "amber",
+  resumed: "green",
+  leak_reported: "red",
+  grace_ended: "neutral",
+  expiry_warning: "amber",
+  error_spike: "red",
 };
 
 const FIELD_LABELS: Record<string, string> = {
@@ -27,6 +33,13 @@ const FIELD_LABELS: Record<string, string> = {
   graceSeconds: "Grace period",
   previousSecretRetiresAt: "Old secret accepted until",
   newSecretLastFour: "New secret",
+  source: "Found at",
+  outcome: "Outcome",
+  secretLastFour: "Secret",
+  daysBefore: "Days before expiry",
+  suspendedAt: "Suspended",
+  suspendedReason: "Suspension reason",
+  leakPolicy: "On a leak",
 };
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -43,7 +56,8 @@ function renderValue(field: string, value: unknown): ReactNode {
     return <span className="text-slate-400">none</span>;
   }
   if (field === "graceSeconds" && typeof value === "number") return duration(value);
-  if (field === "newSecretLastFour" && typeof value === "string") return <span className="font-mono">…{value}</span>;
+  if ((field === "newSecretLastFour" || field === "secretLastFour") && typeof value === "string")
+    return <span className="font-mono">…{value}</span>;
   if (field === "rateLimitPerMinute" && typeof value === "number") return `${value}/min`;
   if (typeof value === "string" && ISO_DATE.test(value)) return <LocalTime iso={value} />;
   if (Array.isArray(value)) return <span className="font-mono">{value.map(String).join(", ")}</span>;
@@ -83,7 +97,7 @@ export function AuditList({ events }: { events: AuditView[] }) {
     <ol className="divide-y divide-slate-100" aria-label="Audit trail">
       {events.map((event, i) => (
         <li key={`${event.at}-${i}`} className="flex gap-3 py-2.5">
-          <div className="w-20 shrink-0">
+          <div className="w-28 shrink-0">
             <Badge tone={ACTION_TONE[event.action] ?? "neutral"}>{event.action}</Badge>
           </div>
           <div className="min-w-0 flex-1">

@@ -24,6 +24,7 @@ function changedFields(key: KeyView, values: KeyFormValues): Record<string, unkn
   if (toLocalInputValue(values.expiresAt) !== toLocalInputValue(key.expiresAt)) patch.expiresAt = values.expiresAt;
   if (!same(values.ipAllowlist, key.ipAllowlist)) patch.ipAllowlist = values.ipAllowlist;
   if (values.rateLimitPerMinute !== key.rateLimitPerMinute) patch.rateLimitPerMinute = values.rateLimitPerMinute;
+  if (values.leakPolicy !== key.leakPolicy) patch.leakPolicy = values.leakPolicy;
   return patch;
 }
 

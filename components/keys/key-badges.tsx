@@ -1,7 +1,12 @@
 import type { KeyEnvironment, KeyStatus } from "@/lib/keys/key-vocabulary";
 import { Badge, type BadgeTone } from "../ui/badge";
 
-const STATUS_TONE: Record<KeyStatus, BadgeTone> = { active: "green", expired: "amber", revoked: "red" };
+const STATUS_TONE: Record<KeyStatus, BadgeTone> = {
+  active: "green",
+  suspended: "amber",
+  expired: "amber",
+  revoked: "red",
+};
 
 export function KeyStatusBadge({ status }: { status: KeyStatus }) {
   return <Badge tone={STATUS_TONE[status]}>{status}</Badge>;

@@ -8,7 +8,7 @@ import { Alert } from "../ui/alert";
 import { cn } from "../ui/cn";
 import { ScopePicker } from "./scope-picker";
 import { fieldError, otherFieldErrors, type FieldErrors } from "./form-errors";
-import { KEY_ENVIRONMENTS, type KeyEnvironment } from "@/lib/keys/key-vocabulary";
+import { KEY_ENVIRONMENTS, type KeyEnvironment, type LeakPolicy } from "@/lib/keys/key-vocabulary";
 
 /** What the form produces, in the shape lib/keys/key-input.ts parses. */
 export type KeyFormValues = {
@@ -20,6 +20,7 @@ export type KeyFormValues = {
   expiresAt: string | null;
   ipAllowlist: string[];
   rateLimitPerMinute: number | null;
+  leakPolicy: LeakPolicy;
 };
 
 const FIELDS = [
@@ -31,6 +32,7 @@ const FIELDS = [
   "expiresAt",
   "ipAllowlist",
   "rateLimitPerMinute",
+  "leakPolicy",
 ] as const;
 
 /** "2026-05-01T14:30" in the browser's zone, the value a datetime-local input shows. */
@@ -96,6 +98,7 @@ export function KeyForm({
       expiresAt: fromLocalInputValue(text("expiresAt")),
       ipAllowlist: parseIpList(text("ipAllowlist")),
       rateLimitPerMinute: parseRateLimit(text("rateLimitPerMinute")),
+      leakPolicy: text("leakPolicy") === "notify" ? "notify" : "revoke",
     });
   }
 
@@ -215,6 +218,24 @@ export function KeyForm({
           />
         )}
       </Field>
+
+      <fieldset>
+        <legend className="text-xs font-medium text-slate-700">If a secret of this key is reported leaked</legend>
+        <div className="mt-1 flex flex-wrap gap-4 text-sm">
+          <label className="inline-flex items-center gap-1.5">
+            <input type="radio" name="leakPolicy" value="revoke" defaultChecked={initial?.leakPolicy !== "notify"} />
+            Revoke it at once
+          </label>
+          <label className="inline-flex items-center gap-1.5">
+            <input type="radio" name="leakPolicy" value="notify" defaultChecked={initial?.leakPolicy === "notify"} />
+            Notify only
+          </label>
+        </div>
+        <p className="mt-1 text-xs text-slate-500">
+          Secret scanners report leaked Keyward secrets to Keyward. &ldquo;Notify only&rdquo; flags the key and sends
+          key.leaked, leaving it working.
+        </p>
+      </fieldset>
 
       {footer}
     </form>

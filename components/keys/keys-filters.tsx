@@ -2,14 +2,16 @@
 
 import { usePathname } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
-import type { KeyStatus } from "@/lib/keys/key-vocabulary";
+import type { KEY_LIST_STATUSES } from "@/lib/keys/key-vocabulary";
 import { Input } from "../ui/field";
 
-export type KeyFilters = { q: string; status: "" | KeyStatus };
+export type KeyFilters = { q: string; status: "" | (typeof KEY_LIST_STATUSES)[number] };
 
 const STATUS_OPTIONS = [
   { value: "", label: "All statuses" },
   { value: "active", label: "Active" },
+  { value: "expiring", label: "Expiring in 14 days" },
+  { value: "suspended", label: "Suspended" },
   { value: "expired", label: "Expired" },
   { value: "revoked", label: "Revoked" },
 ] as const;

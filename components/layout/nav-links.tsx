@@ -8,6 +8,7 @@ const LINKS = [
   { href: "/", label: "Overview" },
   { href: "/keys", label: "Keys" },
   { href: "/logs", label: "Logs" },
+  { href: "/webhooks", label: "Webhooks" },
   { href: "/docs", label: "API docs" },
 ] as const;
 

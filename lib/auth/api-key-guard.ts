@@ -132,6 +132,9 @@ function checkKeyState(key: CachedKey, ip: string | null, route: ApiRoute, now: 
   if (key.status === "expired" || (key.expiresAtMs !== null && key.expiresAtMs <= now)) {
     throw new ApiError("key_expired", `API key ${key.keyId} has expired. Extend its expiry or use another key.`);
   }
+  if (key.status === "suspended") {
+    throw new ApiError("key_suspended", `API key ${key.keyId} is suspended. Its owner can resume it.`);
+  }
   if (!key.isIpAllowed(ip)) {
     throw new ApiError(
       "ip_not_allowed",

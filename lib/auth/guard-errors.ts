@@ -12,7 +12,7 @@ type GuardedShape = {
 
 /**
  * The error codes lib/auth/api-key-guard.ts can produce for a route, derived from the route's shape rather than
- * listed by hand: every guarded route checks credentials, key state, IP allowlist, scope and rate limit; input
+ * listed by hand: every guarded route checks credentials, key state (revoked, expired, suspended), IP allowlist, scope and rate limit; input
  * schemas add validation_failed; a body adds its size and media-type checks; a session-authenticated write
  * can be refused as cross-site. Any route can meet a full, read-only or stalled database (storage_unavailable)
  * or fail unexpectedly (internal_error).
@@ -23,6 +23,7 @@ export function guardErrorCodes(route: GuardedShape): ErrorCode[] {
     "invalid_credentials",
     "key_revoked",
     "key_expired",
+    "key_suspended",
     "ip_not_allowed",
     "insufficient_scope",
     "rate_limited",

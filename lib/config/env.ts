@@ -67,6 +67,13 @@ export const envSchema = z.object({
     .default("info"),
   /** "json" (one JSON object a line, for log collectors) or "pretty" (for a person); unset: pretty on a terminal. */
   KEYWARD_LOG_FORMAT: z.enum(["json", "pretty"], { error: 'expected "json" or "pretty"' }).optional(),
+  // Webhooks (lib/webhooks).
+  /** "1" lets webhooks reach loopback/private/link-local addresses (tests, a receiver on the same host). */
+  KEYWARD_WEBHOOK_ALLOW_PRIVATE: flag.default("0"),
+  /** Each delivery attempt's bound: connect, send and the receiver's answer. */
+  KEYWARD_WEBHOOK_TIMEOUT_MS: wholeNumber(100, 60_000).default(10_000),
+  /** Deliveries in flight at once per instance. */
+  KEYWARD_WEBHOOK_CONCURRENCY: wholeNumber(1, 100).default(4),
 });
 
 export type EnvInput = z.input<typeof envSchema>;

@@ -2,10 +2,14 @@ import "server-only";
 import type { Prisma } from "../db";
 import { actorAuditFields, type Actor } from "../auth/actor";
 import type { AuditAction } from "./key-vocabulary";
+import { enqueueKeyEvent } from "../webhooks/outbox";
 
 export type FieldChanges = Record<string, { from: unknown; to: unknown }>;
 
-/** Write an audit entry inside the caller's transaction, so the change and its record commit together. */
+/**
+ * Write an audit entry inside the caller's transaction, so the change and its record commit together; the
+ * webhook event for it (if the owner subscribed) is queued in the same transaction (lib/webhooks/outbox.ts).
+ */
 export async function recordAudit(
   tx: Prisma.TransactionClient,
   entry: {
@@ -19,8 +23,15 @@ export async function recordAudit(
     entry.actor === "system"
       ? { actorUserId: null, actorKeyId: null, actorLabel: "system", ip: null }
       : actorAuditFields(entry.actor);
-  await tx.auditEvent.create({
+  const created = await tx.auditEvent.create({
     data: { apiKeyId: entry.apiKeyId, action: entry.action, changes: JSON.stringify(entry.changes ?? {}), ...who },
+  });
+  await enqueueKeyEvent(tx, {
+    apiKeyId: entry.apiKeyId,
+    action: entry.action,
+    actorLabel: who.actorLabel,
+    changes: entry.changes ?? {},
+    at: created.createdAt,
   });
 }
 

@@ -42,6 +42,7 @@ export async function createKey(actor: Actor, data: CreateKeyInput): Promise<{ k
         ipAllowlist: JSON.stringify(data.ipAllowlist),
         rateLimitPerMinute: data.rateLimitPerMinute ?? null,
         expiresAt: data.expiresAt ?? null,
+        leakPolicy: data.leakPolicy,
         createdByUserId: actor.kind === "user" ? actor.userId : null,
         createdByKeyId: actor.kind === "key" ? actor.keyId : null,
         secrets: { create: { secretHash: hashSecret(secret), lastFour: lastFour(secret) } },
@@ -60,6 +61,7 @@ export async function createKey(actor: Actor, data: CreateKeyInput): Promise<{ k
         ...(data.expiresAt ? { expiresAt: data.expiresAt.toISOString() } : {}),
         ...(data.ipAllowlist.length ? { ipAllowlist: data.ipAllowlist } : {}),
         ...(data.rateLimitPerMinute ? { rateLimitPerMinute: data.rateLimitPerMinute } : {}),
+        ...(data.leakPolicy !== "revoke" ? { leakPolicy: data.leakPolicy } : {}),
       },
     });
     return created;

@@ -1,7 +1,12 @@
 import "server-only";
 import { services } from "../services";
 
-/** Call after every committed change to a key: the next request on every instance sees the change. */
+/**
+ * Call after every committed change to a key: the next request on every instance sees the change, and the
+ * webhook event the change queued (lib/webhooks/outbox.ts) is sent right away.
+ */
 export function invalidateKey(keyId: string): void {
-  services().keyChanges.announce(keyId);
+  const s = services();
+  s.keyChanges.announce(keyId);
+  s.webhooks.kick();
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { SCOPES } from "../scopes";
-import { KEY_ENVIRONMENTS, KEY_STATUSES, MAX_GRACE_SECONDS } from "./key-vocabulary";
+import { KEY_ENVIRONMENTS, KEY_LIST_STATUSES, LEAK_POLICIES, MAX_GRACE_SECONDS } from "./key-vocabulary";
 import { canonicalIpRange, isValidIpRange } from "./ip-allowlist";
 
 const scopeList = z
@@ -43,6 +43,10 @@ const rateLimit = z
   .nullable()
   .optional();
 
+const leakPolicy = z
+  .enum(LEAK_POLICIES, { error: "expected revoke or notify" })
+  .describe("On a reported leak of a live secret: revoke the key at once (default), or only notify");
+
 export const createKeyInput = z.strictObject({
   name: z.string().trim().min(1, "is required").max(80, "at most 80 characters"),
   partner: optionalText(80),
@@ -55,6 +59,7 @@ export const createKeyInput = z.strictObject({
   expiresAt: futureDate,
   ipAllowlist: ipList.default([]),
   rateLimitPerMinute: rateLimit,
+  leakPolicy: leakPolicy.default("revoke"),
 });
 export type CreateKeyInput = z.infer<typeof createKeyInput>;
 
@@ -67,6 +72,7 @@ export const updateKeyInput = z
     expiresAt: futureDate,
     ipAllowlist: ipList.optional(),
     rateLimitPerMinute: rateLimit,
+    leakPolicy: leakPolicy.optional(),
   })
   .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
 export type UpdateKeyInput = z.infer<typeof updateKeyInput>;
@@ -86,8 +92,21 @@ export const revokeKeyInput = z.strictObject({
 });
 export type RevokeKeyInput = z.infer<typeof revokeKeyInput>;
 
+export const suspendKeyInput = z.strictObject({
+  reason: z.string().trim().min(1, "is required").max(500, "at most 500 characters"),
+});
+export type SuspendKeyInput = z.infer<typeof suspendKeyInput>;
+
+export const resumeKeyInput = z.strictObject({
+  reason: z.string().trim().max(500, "at most 500 characters").optional(),
+});
+export type ResumeKeyInput = z.infer<typeof resumeKeyInput>;
+
 export const listKeysQuery = z.object({
-  status: z.enum(KEY_STATUSES).optional(),
+  status: z
+    .enum(KEY_LIST_STATUSES)
+    .optional()
+    .describe("A key status, or expiring: active keys that expire within 14 days"),
   environment: z.enum(KEY_ENVIRONMENTS).optional(),
   partner: z.string().max(80).optional(),
   q: z.string().max(80).optional(),

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { SCOPES, normaliseScopes } from "../scopes";
 import { isoDateTime } from "../schema-values";
-import { KEY_ENVIRONMENTS, KEY_STATUSES, type KeyStatus } from "./key-vocabulary";
+import { KEY_ENVIRONMENTS, KEY_STATUSES, LEAK_POLICIES, type KeyStatus, type LeakPolicy } from "./key-vocabulary";
 
 export type { KeyStatus } from "./key-vocabulary";
 
@@ -24,6 +24,11 @@ type KeyRow = {
   lastUsedAt: Date | null;
   revokedAt: Date | null;
   revokedReason: string | null;
+  suspendedAt?: Date | null;
+  suspendedReason?: string | null;
+  leakPolicy?: string;
+  leakedAt?: Date | null;
+  leakSource?: string | null;
   createdByUserId: string | null;
   createdByKeyId: string | null;
   owner?: { email: string } | null;
@@ -47,6 +52,15 @@ export const keyViewSchema = z.object({
   lastUsedAt: isoDateTime.nullable(),
   revokedAt: isoDateTime.nullable(),
   revokedReason: z.string().nullable(),
+  suspendedAt: isoDateTime.nullable().describe("When the key was suspended; null unless it is suspended"),
+  suspendedReason: z.string().nullable(),
+  leakPolicy: z
+    .enum(LEAK_POLICIES)
+    .describe("On a reported leak of a live secret: revoke the key at once, or only notify (flag it)"),
+  leak: z
+    .object({ reportedAt: isoDateTime, source: z.string() })
+    .nullable()
+    .describe("A reported leak of a live secret that is not yet dealt with (rotate or revoke the key)"),
   ownerEmail: z.string().optional().describe("The owner's email; only in answers to support staff"),
   secret: z.object({ lastFour: z.string(), createdAt: isoDateTime }).nullable(),
   secretsInGrace: z
@@ -64,9 +78,11 @@ export function parseJsonArray(text: string): string[] {
   }
 }
 
+/** Revoked beats expired beats suspended: a suspended key that passes its expiry is expired. */
 export function keyStatus(row: { status: string; expiresAt: Date | null }, now = new Date()): KeyStatus {
   if (row.status === "revoked") return "revoked";
   if (row.status === "expired" || (row.expiresAt && row.expiresAt.getTime() <= now.getTime())) return "expired";
+  if (row.status === "suspended") return "suspended";
   return "active";
 }
 
@@ -92,6 +108,10 @@ export function toKeyView(row: KeyRow, opts: { includeOwner?: boolean; now?: Dat
     lastUsedAt: iso(row.lastUsedAt),
     revokedAt: iso(row.revokedAt),
     revokedReason: row.revokedReason,
+    suspendedAt: row.status === "suspended" ? iso(row.suspendedAt ?? null) : null,
+    suspendedReason: row.status === "suspended" ? (row.suspendedReason ?? null) : null,
+    leakPolicy: (row.leakPolicy === "notify" ? "notify" : "revoke") satisfies LeakPolicy,
+    leak: row.leakedAt ? { reportedAt: row.leakedAt.toISOString(), source: row.leakSource ?? "" } : null,
     ...(opts.includeOwner && row.owner ? { ownerEmail: row.owner.email } : {}),
     secret: current ? { lastFour: current.lastFour, createdAt: current.createdAt.toISOString() } : null,
     secretsInGrace: secrets

@@ -3,6 +3,7 @@ import { db, type Prisma } from "../db";
 import { containsIgnoringCase } from "../db/text-filter";
 import { environmentFilter, ownerFilter, type Actor } from "../auth/actor";
 import type { ListKeysQuery } from "./key-input";
+import { EXPIRING_SOON_DAYS } from "./key-vocabulary";
 import { keyViewInclude, toKeyView, type KeyView } from "./key-view";
 
 export type KeyPage = { data: KeyView[]; nextCursor: string | null };
@@ -26,10 +27,16 @@ export async function listKeys(actor: Actor, q: ListKeysQuery): Promise<KeyPage>
       ],
     });
   if (q.status === "revoked") conditions.push({ status: "revoked" });
+  const live = { in: ["active", "suspended"] };
   if (q.status === "expired")
-    conditions.push({ OR: [{ status: "expired" }, { status: "active", expiresAt: { lte: now } }] });
-  if (q.status === "active")
-    conditions.push({ status: "active", OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
+    conditions.push({ OR: [{ status: "expired" }, { status: live, expiresAt: { lte: now } }] });
+  if (q.status === "active" || q.status === "suspended")
+    conditions.push({ status: q.status, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
+  if (q.status === "expiring")
+    conditions.push({
+      status: "active",
+      expiresAt: { gt: now, lte: new Date(now.getTime() + EXPIRING_SOON_DAYS * 86_400_000) },
+    });
   const where: Prisma.ApiKeyWhereInput = { AND: conditions };
   let cursorId: string | undefined;
   if (q.cursor) {

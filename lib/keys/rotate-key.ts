@@ -50,6 +50,10 @@ export async function rotateKey(
     await tx.keySecret.create({
       data: { apiKeyId: current.id, secretHash: hashSecret(secret), lastFour: lastFour(secret) },
     });
+    // A reported leak is dealt with once the leaked secret is replaced (its grace is the owner's call).
+    if (current.leakedAt) {
+      await tx.apiKey.update({ where: { id: current.id }, data: { leakedAt: null, leakSource: null } });
+    }
     await recordAudit(tx, {
       apiKeyId: current.id,
       action: "rotated",

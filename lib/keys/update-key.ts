@@ -38,6 +38,7 @@ export async function updateKey(actor: Actor, keyId: string, data: UpdateKeyInpu
       ipAllowlist: parseJsonArray(current.ipAllowlist),
       rateLimitPerMinute: current.rateLimitPerMinute,
       expiresAt: current.expiresAt?.toISOString() ?? null,
+      leakPolicy: current.leakPolicy,
     };
     const after = {
       name: data.name ?? before.name,
@@ -47,6 +48,7 @@ export async function updateKey(actor: Actor, keyId: string, data: UpdateKeyInpu
       ipAllowlist: data.ipAllowlist ?? before.ipAllowlist,
       rateLimitPerMinute: data.rateLimitPerMinute !== undefined ? data.rateLimitPerMinute : before.rateLimitPerMinute,
       expiresAt: data.expiresAt !== undefined ? (data.expiresAt?.toISOString() ?? null) : before.expiresAt,
+      leakPolicy: data.leakPolicy ?? before.leakPolicy,
     };
     // The key as it is and as it would be must both stay within the calling key's own restrictions.
     await assertWithinActorLimits(
@@ -77,6 +79,7 @@ export async function updateKey(actor: Actor, keyId: string, data: UpdateKeyInpu
         ipAllowlist: JSON.stringify(after.ipAllowlist),
         rateLimitPerMinute: after.rateLimitPerMinute,
         expiresAt: after.expiresAt ? new Date(after.expiresAt) : null,
+        leakPolicy: after.leakPolicy,
         // A new future expiry brings an expired key back; revocation is final and handled above.
         ...(current.status === "expired" && after.expiresAt ? { status: "active" } : {}),
       },

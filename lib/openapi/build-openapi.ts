@@ -3,6 +3,8 @@ import { z } from "zod";
 import { ALL_API_ROUTES, errorCodesOf, successStatuses, type ApiRoute } from "../api-routes";
 import { ERROR_STATUS, type ErrorCode } from "../errors";
 import { SCOPE_DESCRIPTIONS, SCOPES } from "../scopes";
+import { WEBHOOK_EVENT_TYPES } from "../keys/key-vocabulary";
+import { EVENT_DESCRIPTIONS, eventPayloadSchema } from "../webhooks/event-payload";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -132,6 +134,45 @@ function operation(route: ApiRoute) {
   };
 }
 
+/**
+ * OpenAPI 3.1's webhooks: what Keyward POSTs to a registered endpoint, one entry per event type, with the Standard
+ * Webhooks headers a receiver verifies (lib/webhooks).
+ */
+function webhooks() {
+  const header = (description: string) => ({ required: true, schema: { type: "string" }, description });
+  return Object.fromEntries(
+    WEBHOOK_EVENT_TYPES.map((type) => [
+      type,
+      {
+        post: {
+          operationId: `webhook.${type}`,
+          summary: EVENT_DESCRIPTIONS[type],
+          tags: ["Webhooks"],
+          description:
+            "Signed per the Standard Webhooks specification: verify `webhook-signature` over `webhook-id`, " +
+            "`webhook-timestamp` and the raw body with the endpoint's `whsec_` secret (e.g. the `standardwebhooks` " +
+            "package's `Webhook.verify`). Answer 2xx within 10 s; anything else is retried with exponential " +
+            "backoff for up to 24 hours. `webhook-id` stays the same across retries: use it to deduplicate.",
+          parameters: [
+            { name: "webhook-id", in: "header", ...header("The event's id (msg_…), the same on every retry") },
+            { name: "webhook-timestamp", in: "header", ...header("Unix seconds when this attempt was signed") },
+            {
+              name: "webhook-signature",
+              in: "header",
+              ...header("Space-separated v1,<base64 HMAC-SHA-256> signatures (two for 24 h after a secret rotation)"),
+            },
+          ],
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: toSchema(eventPayloadSchema(type), "output") } },
+          },
+          responses: { "200": { description: "Any 2xx acknowledges the delivery" } },
+        },
+      },
+    ]),
+  );
+}
+
 /** The OpenAPI 3.1 document, generated from the route catalog and its zod schemas. */
 export function buildOpenApiDocument(serverUrl?: string) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -148,8 +189,16 @@ export function buildOpenApiDocument(serverUrl?: string) {
         "Device buyback marketplace API behind Keyward keys. Authenticate with `X-API-Key` + `X-API-Secret` or HTTP Basic (key id as user, secret as password). Every response carries `X-Request-Id`.",
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
-    tags: [{ name: "Inventory" }, { name: "Offers" }, { name: "Logs" }, { name: "Keys" }],
+    tags: [
+      { name: "Inventory" },
+      { name: "Offers" },
+      { name: "Logs" },
+      { name: "Keys" },
+      { name: "Webhooks" },
+      { name: "Audit" },
+    ],
     paths,
+    webhooks: webhooks(),
     components: {
       securitySchemes: {
         apiKeyPair: {

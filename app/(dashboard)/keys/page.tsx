@@ -6,7 +6,7 @@ import { listKeysQuery } from "@/lib/keys/key-input";
 import { parseOrThrow } from "@/lib/errors";
 import { KeysScreen } from "@/components/keys/keys-screen";
 import type { KeyFilters } from "@/components/keys/keys-filters";
-import { KEY_STATUSES } from "@/lib/keys/key-vocabulary";
+import { KEY_LIST_STATUSES } from "@/lib/keys/key-vocabulary";
 
 export const metadata: Metadata = { title: "API keys" };
 
@@ -19,7 +19,7 @@ function readFilters(params: Record<string, string | string[] | undefined>): Key
   const status = first(params.status);
   return {
     q: first(params.q).trim().slice(0, 80),
-    status: (KEY_STATUSES as readonly string[]).includes(status) ? (status as KeyFilters["status"]) : "",
+    status: (KEY_LIST_STATUSES as readonly string[]).includes(status) ? (status as KeyFilters["status"]) : "",
   };
 }
 

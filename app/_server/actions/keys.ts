@@ -4,7 +4,16 @@ import { revalidatePath } from "next/cache";
 import { requireSessionActor } from "@/app/_server/session";
 import { runAction, type ActionResult } from "@/app/_server/run-action";
 import { parseOrThrow } from "@/lib/errors";
-import { createKeyInput, listKeysQuery, revokeKeyInput, rotateKeyInput, updateKeyInput } from "@/lib/keys/key-input";
+import {
+  createKeyInput,
+  listKeysQuery,
+  resumeKeyInput,
+  revokeKeyInput,
+  rotateKeyInput,
+  suspendKeyInput,
+  updateKeyInput,
+} from "@/lib/keys/key-input";
+import { resumeKey, suspendKey } from "@/lib/keys/suspend-key";
 import { createKey } from "@/lib/keys/create-key";
 import { listKeys, type KeyPage } from "@/lib/keys/list-keys";
 import { revokeKey } from "@/lib/keys/revoke-key";
@@ -53,6 +62,20 @@ export async function rotateKeyAction(
 export async function revokeKeyAction(keyId: string, input: unknown): Promise<ActionResult<KeyView>> {
   const actor = await requireSessionActor();
   const result = await runAction(() => revokeKey(actor, String(keyId), parseOrThrow(revokeKeyInput, input ?? {})));
+  if (result.ok) refreshKeys();
+  return result;
+}
+
+export async function suspendKeyAction(keyId: string, input: unknown): Promise<ActionResult<KeyView>> {
+  const actor = await requireSessionActor();
+  const result = await runAction(() => suspendKey(actor, String(keyId), parseOrThrow(suspendKeyInput, input ?? {})));
+  if (result.ok) refreshKeys();
+  return result;
+}
+
+export async function resumeKeyAction(keyId: string, input: unknown): Promise<ActionResult<KeyView>> {
+  const actor = await requireSessionActor();
+  const result = await runAction(() => resumeKey(actor, String(keyId), parseOrThrow(resumeKeyInput, input ?? {})));
   if (result.ok) refreshKeys();
   return result;
 }

@@ -15,6 +15,7 @@ import { rethrowForPage } from "@/app/_server/page-error";
 import { AuditList } from "@/components/keys/audit-list";
 import { EnvironmentBadge, KeyStatusBadge, ScopeBadges } from "@/components/keys/key-badges";
 import { KeyActions } from "@/components/keys/key-actions";
+import { daysUntilExpiry, KeyEventBanners } from "@/components/keys/key-banners";
 import { GraceUsagePanel } from "@/components/keys/grace-usage-panel";
 import { KeyUsage } from "@/components/logs/key-usage";
 import { Alert } from "@/components/ui/alert";
@@ -102,6 +103,7 @@ export default async function KeyDetailPage({ params }: Params) {
           Set a new expiry in Edit to bring it back.
         </Alert>
       ) : null}
+      <KeyEventBanners apiKey={key} expiresInDays={daysUntilExpiry(key)} />
       {key.status !== "revoked"
         ? key.secretsInGrace.map((old) => (
             <Alert key={old.lastFour + old.retiresAt} tone="info">

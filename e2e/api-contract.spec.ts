@@ -33,7 +33,7 @@ type Parameter = { name: string; in: "path" | "query" | "header"; required: bool
 type ResponseDoc = { headers?: Record<string, { $ref: string }>; content?: Record<string, { schema: unknown }> };
 type OperationDoc = {
   operationId: string;
-  "x-required-scope": string;
+  "x-required-scope"?: string;
   parameters: Parameter[];
   requestBody?: { required: boolean; content: { "application/json": { schema: Schema } } };
   responses: Record<string, ResponseDoc>;
@@ -48,7 +48,7 @@ type Op = {
   method: string;
   path: string;
   doc: OperationDoc;
-  scope: string;
+  scope: string | undefined;
   query: Parameter[];
   headerParams: Parameter[];
   pathParams: string[];
@@ -162,7 +162,8 @@ test("every operation in /api/v1/openapi.json answers as documented", async ({ p
   addFormats(ajv);
   ajv.addSchema(doc, "openapi");
 
-  const ops: Op[] = Object.entries(doc.paths).flatMap(([path, methods]) =>
+  // Operations a partner reaches with a key; the public one (the leak report) is probed on its own below.
+  const allOps: Op[] = Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, o]) => ({
       id: o.operationId,
       method: method.toUpperCase(),
@@ -175,15 +176,17 @@ test("every operation in /api/v1/openapi.json answers as documented", async ({ p
       body: o.requestBody?.content["application/json"].schema,
     })),
   );
+  const ops = allOps.filter((o) => o.scope !== undefined);
+  const publicOps = allOps.filter((o) => o.scope === undefined);
   const op = (id: string) => {
-    const found = ops.find((o) => o.id === id);
+    const found = allOps.find((o) => o.id === id);
     if (!found) throw new Error(`operation ${id} is not in the document`);
     return found;
   };
 
   let checked = 0;
   const mismatches: string[] = [];
-  const seen = new Map<string, Set<number>>(ops.map((o) => [o.id, new Set<number>()]));
+  const seen = new Map<string, Set<number>>(allOps.map((o) => [o.id, new Set<number>()]));
   const kinds = new Map<string, number>();
   const validators = new Map<string, ValidateFunction>();
 
@@ -287,6 +290,16 @@ test("every operation in /api/v1/openapi.json answers as documented", async ({ p
     json: { reason: "contract test" },
     expect: 200,
   });
+  const paused = await createKey({ name: "suspended", scopes: SCOPES });
+  await call({
+    op: op("suspendKey"),
+    kind: "happy",
+    label: "setup",
+    auth: pair(root),
+    params: { keyId: paused.keyId },
+    json: { reason: "contract test" },
+    expect: 200,
+  });
   // Keys the key operations act on: no scopes, so even the keys:write-only key may change them.
   const target = await createKey({ name: "target", scopes: [] });
   const sandboxTarget = await createKey({ name: "sandbox target", scopes: [], environment: "test" }, sandbox);
@@ -319,6 +332,40 @@ test("every operation in /api/v1/openapi.json answers as documented", async ({ p
   const offerId = await createOffer(root, 1);
   const sandboxOfferId = await createOffer(sandbox, 2);
 
+  // ---- A webhook endpoint with one delivery (a revoke it hears about), for the webhook operations. The e2e
+  // server allows loopback targets; nothing listens on port 9, so deliveries fail and are retried quietly.
+  const hookUrl = "http://127.0.0.1:9/contract";
+  async function createHook(label = "setup"): Promise<string> {
+    const answer = await call({
+      op: op("createWebhook"),
+      kind: "happy",
+      label,
+      auth: pair(root),
+      json: { url: hookUrl, events: ["key.revoked", "key.suspended"] },
+      expect: 201,
+    });
+    return (bodyObject(answer.body).data as { id: string }).id;
+  }
+  const hookId = await createHook();
+  const heard = await createKey({ name: "heard", scopes: [] });
+  await call({
+    op: op("revokeKey"),
+    kind: "happy",
+    label: "setup",
+    auth: pair(root),
+    params: { keyId: heard.keyId },
+    json: { reason: "for a delivery" },
+    expect: 200,
+  });
+  const hook = await call({
+    op: op("getWebhook"),
+    kind: "happy",
+    label: "setup",
+    auth: pair(root),
+    params: { id: hookId },
+  });
+  const deliveryId = (bodyObject(bodyObject(hook.body).data).deliveries as { id: string }[])[0]!.id;
+
   // ---- What a valid request to each operation looks like (params, body), for the probes that vary one thing.
   const validParams: Record<string, Record<string, string>> = {
     getInventoryItem: { id: itemId },
@@ -328,6 +375,13 @@ test("every operation in /api/v1/openapi.json answers as documented", async ({ p
     updateKey: { keyId: target.keyId },
     rotateKey: { keyId: target.keyId },
     revokeKey: { keyId: target.keyId },
+    suspendKey: { keyId: target.keyId },
+    resumeKey: { keyId: target.keyId },
+    getWebhook: { id: hookId },
+    updateWebhook: { id: hookId },
+    deleteWebhook: { id: hookId },
+    rotateWebhookSecret: { id: hookId },
+    redeliverWebhook: { id: hookId, deliveryId },
   };
   const validBodies: Record<string, Record<string, unknown>> = {
     createOffer: offerBody(3),
@@ -335,6 +389,11 @@ test("every operation in /api/v1/openapi.json answers as documented", async ({ p
     updateKey: { name: "renamed" },
     rotateKey: { graceSeconds: 0 },
     revokeKey: { reason: "contract test" },
+    suspendKey: { reason: "contract test" },
+    resumeKey: { reason: "contract test" },
+    createWebhook: { url: hookUrl, events: ["key.revoked"] },
+    updateWebhook: { events: ["key.revoked", "key.leaked"] },
+    reportLeaks: { secrets: ["kwsec_live_not-a-secret"], source: "contract test" },
   };
   const valid = (o: Op): Pick<Probe, "params" | "json"> => ({
     params: validParams[o.id],
@@ -804,6 +863,201 @@ test("every operation in /api/v1/openapi.json answers as documented", async ({ p
         });
       }
     },
+    suspendKey: async () => {
+      const o = op("suspendKey");
+      const victim = await createKey({ name: "to suspend", scopes: [] });
+      const params = { keyId: victim.keyId };
+      const reason = { reason: "contract" };
+      await call({
+        op: o,
+        kind: "happy",
+        label: "keys:write key",
+        auth: pair(single.get("keys:write")!),
+        params,
+        json: reason,
+        expect: 200,
+      });
+      await call({ op: o, kind: "conflict", label: "again", auth: pair(root), params, json: reason, expect: 409 });
+      await call({
+        op: o,
+        kind: "conflict",
+        label: "a revoked key",
+        auth: pair(root),
+        params: { keyId: revoked.keyId },
+        json: reason,
+        expect: 409,
+      });
+    },
+    resumeKey: async () => {
+      const o = op("resumeKey");
+      const victim = await createKey({ name: "to resume", scopes: [] });
+      const params = { keyId: victim.keyId };
+      await call({
+        op: op("suspendKey"),
+        kind: "happy",
+        label: "setup",
+        auth: pair(root),
+        params,
+        json: { reason: "x" },
+        expect: 200,
+      });
+      await call({
+        op: o,
+        kind: "happy",
+        label: "empty body",
+        auth: pair(single.get("keys:write")!),
+        params,
+        raw: { data: "", contentType: null },
+        expect: 200,
+      });
+      await call({ op: o, kind: "conflict", label: "an active key", auth: pair(root), params, json: {}, expect: 409 });
+    },
+    listWebhooks: async () => {
+      const o = op("listWebhooks");
+      for (const auth of [pair(single.get("keys:read")!), pair(root), basic(root)]) {
+        await call({ op: o, kind: "happy", label: "all", auth, expect: 200 });
+      }
+      await call({
+        op: o,
+        kind: "scope",
+        label: "a test key",
+        auth: pair(sandbox),
+        expect: 403,
+        expectCode: "insufficient_scope",
+      });
+    },
+    createWebhook: async () => {
+      const o = op("createWebhook");
+      await call({
+        op: o,
+        kind: "happy",
+        label: "keys:write key, with a description",
+        auth: pair(single.get("keys:write")!),
+        json: { url: "https://hooks.example.com/keyward", events: ["key.leaked"], description: "pager" },
+        expect: 201,
+      });
+      await call({
+        op: o,
+        kind: "happy",
+        label: "every event",
+        auth: pair(root),
+        json: {
+          url: hookUrl,
+          events: [
+            "key.created",
+            "key.updated",
+            "key.rotated",
+            "key.grace_ended",
+            "key.revoked",
+            "key.suspended",
+            "key.resumed",
+            "key.expiring",
+            "key.expired",
+            "key.leaked",
+            "key.error_spike",
+          ],
+        },
+        expect: 201,
+      });
+      await call({
+        op: o,
+        kind: "bad-body",
+        label: "an ftp URL",
+        auth: pair(root),
+        json: { url: "ftp://example.com/", events: ["key.revoked"] },
+        expect: 400,
+        expectCode: "validation_failed",
+      });
+      await call({
+        op: o,
+        kind: "scope",
+        label: "a test key",
+        auth: pair(sandbox),
+        json: validBodies.createWebhook,
+        expect: 403,
+        expectCode: "insufficient_scope",
+      });
+    },
+    getWebhook: async () => {
+      const o = op("getWebhook");
+      for (const auth of [pair(single.get("keys:read")!), basic(root)]) {
+        await call({ op: o, kind: "happy", label: "with a delivery", auth, params: { id: hookId }, expect: 200 });
+      }
+    },
+    updateWebhook: async () => {
+      const o = op("updateWebhook");
+      for (const json of [
+        { description: "renamed" },
+        { url: "https://hooks.example.com/v2" },
+        { events: ["key.revoked"], description: null },
+      ]) {
+        await call({
+          op: o,
+          kind: "happy",
+          label: Object.keys(json).join("+"),
+          auth: pair(single.get("keys:write")!),
+          params: { id: hookId },
+          json,
+          expect: 200,
+        });
+      }
+      await call({
+        op: o,
+        kind: "happy",
+        label: "back to the test URL",
+        auth: pair(root),
+        params: { id: hookId },
+        json: { url: hookUrl },
+        expect: 200,
+      });
+    },
+    deleteWebhook: async () => {
+      const o = op("deleteWebhook");
+      const id = await createHook();
+      await call({
+        op: o,
+        kind: "happy",
+        label: "keys:write key",
+        auth: pair(single.get("keys:write")!),
+        params: { id },
+        expect: 200,
+      });
+      await call({
+        op: o,
+        kind: "unknown-id",
+        label: "again",
+        auth: pair(root),
+        params: { id },
+        expect: 404,
+        expectCode: "not_found",
+      });
+    },
+    rotateWebhookSecret: async () => {
+      const o = op("rotateWebhookSecret");
+      for (const auth of [pair(single.get("keys:write")!), basic(root)]) {
+        await call({ op: o, kind: "happy", label: "rotate", auth, params: { id: hookId }, expect: 200 });
+      }
+    },
+    redeliverWebhook: async () => {
+      const o = op("redeliverWebhook");
+      await call({
+        op: o,
+        kind: "happy",
+        label: "a failed delivery",
+        auth: pair(single.get("keys:write")!),
+        params: { id: hookId, deliveryId },
+        expect: 200,
+      });
+      await call({
+        op: o,
+        kind: "unknown-id",
+        label: "a delivery of another endpoint",
+        auth: pair(root),
+        params: { id: await createHook(), deliveryId },
+        expect: 404,
+        expectCode: "not_found",
+      });
+    },
   };
 
   for (const o of ops) {
@@ -896,6 +1150,14 @@ test("every operation in /api/v1/openapi.json answers as documented", async ({ p
       auth: pair(revoked),
       expect: 401,
       expectCode: "key_revoked",
+    });
+    await call({
+      ...base,
+      kind: "suspended",
+      label: "a suspended key",
+      auth: pair(paused),
+      expect: 401,
+      expectCode: "key_suspended",
     });
     await call({
       ...base,
@@ -1036,7 +1298,45 @@ test("every operation in /api/v1/openapi.json answers as documented", async ({ p
     });
   }
 
+  // ---- The public leak report: no credentials needed (sending some changes nothing), 202 whatever matched.
+  for (const o of publicOps) {
+    expect(o.id, "the only public operation is the leak report").toBe("reportLeaks");
+    const report = (label: string, json: unknown, want: number, code?: string, auth?: Record<string, string>) =>
+      call({ op: o, kind: "public", label, json, auth, expect: want, expectCode: code });
+    await report("noise", validBodies.reportLeaks, 202);
+    await report("with credentials", validBodies.reportLeaks, 202, undefined, pair(root));
+    await report("a live secret", { secrets: [revoked.secret, "x"], source: "contract" }, 202);
+    await report("empty list", { secrets: [], source: "contract" }, 400, "validation_failed");
+    await report(
+      "101 secrets",
+      { secrets: Array.from({ length: 101 }, (_, i) => `s${i}`), source: "c" },
+      400,
+      "validation_failed",
+    );
+    await report("no source", { secrets: ["x"] }, 400, "validation_failed");
+    await call({
+      op: o,
+      kind: "public",
+      label: "text/plain",
+      raw: { data: "{}", contentType: "text/plain" },
+      expect: 415,
+    });
+    await call({
+      op: o,
+      kind: "public",
+      label: "70 KiB",
+      raw: { data: JSON.stringify({ secrets: ["p".repeat(70 * 1024)], source: "c" }), contentType: "application/json" },
+      expect: 413,
+    });
+  }
+
   // ---- Every operation was exercised, and answered each way a partner can meet.
+  for (const o of publicOps) {
+    for (const status of [202, 400, 413, 415]) {
+      if (!seen.get(o.id)!.has(status))
+        mismatches.push(`${o.method} ${o.path} (${o.id}) was never answered with ${status}`);
+    }
+  }
   for (const o of ops) {
     const statuses = seen.get(o.id)!;
     const needed = [
@@ -1056,7 +1356,7 @@ test("every operation in /api/v1/openapi.json answers as documented", async ({ p
   }
 
   const summary =
-    `contract: ${checked} answers from ${ops.length} operations checked against /api/v1/openapi.json ` +
+    `contract: ${checked} answers from ${allOps.length} operations checked against /api/v1/openapi.json ` +
     `in ${((Date.now() - started) / 1000).toFixed(1)} s; ${mismatches.length} mismatches. By probe: ` +
     [...kinds].map(([k, c]) => `${k} ${c}`).join(", ");
   console.log(summary);

@@ -19,6 +19,13 @@ describe("endpointsForScopes", () => {
         "PATCH /api/v1/keys/{keyId}",
         "POST /api/v1/keys/{keyId}/rotate",
         "POST /api/v1/keys/{keyId}/revoke",
+        "POST /api/v1/keys/{keyId}/suspend",
+        "POST /api/v1/keys/{keyId}/resume",
+        "POST /api/v1/webhooks",
+        "PATCH /api/v1/webhooks/{id}",
+        "DELETE /api/v1/webhooks/{id}",
+        "POST /api/v1/webhooks/{id}/rotate-secret",
+        "POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver",
       ],
     ],
   ])("%j allows exactly %j", (scopes, expected) => {

@@ -10,7 +10,8 @@ export type Operation = {
   summary: string;
   description: string;
   tags: string[];
-  "x-required-scope": string;
+  /** Absent on the public operation (the leak report takes no credentials). */
+  "x-required-scope"?: string;
   parameters: Parameter[];
   requestBody?: { content: { "application/json": { schema: JsonSchema } } };
   responses: Record<string, Response>;
@@ -37,7 +38,13 @@ export function OperationDoc({ op }: { op: DocOperation }) {
         </Badge>
         <code className="font-mono text-sm font-semibold text-slate-900">{op.path}</code>
         <span className="ml-auto flex items-center gap-1 text-xs text-slate-500">
-          scope <Badge mono>{op["x-required-scope"]}</Badge>
+          {op["x-required-scope"] ? (
+            <>
+              scope <Badge mono>{op["x-required-scope"]}</Badge>
+            </>
+          ) : (
+            "no credentials"
+          )}
         </span>
       </header>
       <div className="space-y-3 px-4 py-3">

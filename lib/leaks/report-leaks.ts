@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "../db";
+import type { ErrorCode } from "../errors";
 import { serializableTransaction } from "../db/transaction";
 import { isWellFormedSecret, lastFour } from "../keys/key-format";
 import { hashSecret } from "../keys/secret-hash";
@@ -24,6 +25,20 @@ export const leakReportInput = z.strictObject({
     .describe("Where the secrets were found, e.g. a repository URL and commit"),
 });
 export type LeakReportInput = z.infer<typeof leakReportInput>;
+
+export const leakReportResponse = z.object({
+  received: z.number().int().describe("How many secrets the report carried; says nothing about matches"),
+});
+
+/** What POST /api/v1/leaks can answer besides 202 (documented in the OpenAPI document). */
+export const LEAK_REPORT_ERRORS = [
+  "validation_failed",
+  "payload_too_large",
+  "unsupported_media_type",
+  "rate_limited",
+  "storage_unavailable",
+  "internal_error",
+] as const satisfies readonly ErrorCode[];
 
 export type LeakOutcome = "revoked" | "flagged";
 

@@ -1,3 +1,4 @@
+import { WEBHOOK_EVENT_TYPES } from "../keys/key-vocabulary";
 import { describe, expect, it, test } from "vitest";
 import { buildOpenApiDocument } from "./build-openapi";
 import { ALL_API_ROUTES, errorCodesOf, successStatuses } from "../api-routes";
@@ -44,7 +45,8 @@ describe("OpenAPI document", () => {
     const ops = Object.entries(doc.paths).flatMap(([path, methods]) =>
       Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`),
     );
-    expect(ops.sort()).toEqual(ALL_API_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+    // The catalog's, plus the one public operation (secret scanners report leaks without credentials).
+    expect(ops.sort()).toEqual([...ALL_API_ROUTES.map((r) => `${r.method} ${r.path}`), "POST /api/v1/leaks"].sort());
     const ids = Object.values(doc.paths).flatMap((methods) =>
       Object.values(methods as Record<string, Operation>).map((o) => o.operationId),
     );
@@ -125,5 +127,33 @@ describe("OpenAPI document", () => {
     const body = (await res.json()) as typeof doc;
     expect(body.openapi).toBe(doc.openapi);
     expect(Object.keys(body.paths).sort()).toEqual(Object.keys(doc.paths).sort());
+  });
+});
+
+describe("key events in the document", () => {
+  const doc = buildOpenApiDocument() as unknown as {
+    paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>;
+    webhooks: Record<
+      string,
+      {
+        post: {
+          requestBody: { content: { "application/json": { schema: { properties: { type: { const: string } } } } } };
+        };
+      }
+    >;
+  };
+
+  it("documents every webhook event type with its own payload schema", () => {
+    expect(Object.keys(doc.webhooks).sort()).toEqual([...WEBHOOK_EVENT_TYPES].sort());
+    for (const type of WEBHOOK_EVENT_TYPES) {
+      const schema = doc.webhooks[type]!.post.requestBody.content["application/json"].schema;
+      expect(schema.properties.type.const).toBe(type);
+    }
+  });
+
+  it("documents the public leak report: no security, 202 and its errors", () => {
+    const leaks = doc.paths["/api/v1/leaks"]!.post!;
+    expect(leaks.security).toEqual([]);
+    expect(Object.keys(leaks.responses).sort()).toEqual(["202", "400", "413", "415", "429", "500", "503"]);
   });
 });

@@ -5,6 +5,7 @@ import { ERROR_STATUS, type ErrorCode } from "../errors";
 import { SCOPE_DESCRIPTIONS, SCOPES } from "../scopes";
 import { WEBHOOK_EVENT_TYPES } from "../keys/key-vocabulary";
 import { EVENT_DESCRIPTIONS, eventPayloadSchema } from "../webhooks/event-payload";
+import { leakReportInput, leakReportResponse, LEAK_REPORT_ERRORS, MAX_SECRETS_PER_REPORT } from "../leaks/report-leaks";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -135,6 +136,60 @@ function operation(route: ApiRoute) {
 }
 
 /**
+ * POST /api/v1/leaks: public (no credentials), so outside the key-guarded catalog, documented by hand from the
+ * same schemas the route parses with.
+ */
+function leakReportOperation() {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of LEAK_REPORT_ERRORS)
+    byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
+  return {
+    operationId: "reportLeaks",
+    summary: "Report leaked Keyward secrets (for secret scanners; no credentials)",
+    tags: ["Keys"],
+    description:
+      `Up to ${MAX_SECRETS_PER_REPORT} candidate secrets per call. Look-alikes are dropped by their checksum without a ` +
+      "database look-up; a live secret's key is revoked at once (or flagged, where its owner chose notify only), " +
+      "audited as leak_reported and sent as the key.leaked webhook. The answer is always 202 with the number of " +
+      "secrets received: it never says whether any matched. Rate limited per client IP.",
+    security: [],
+    parameters: [],
+    requestBody: { required: true, content: { "application/json": { schema: toSchema(leakReportInput, "input") } } },
+    responses: {
+      "202": {
+        description: "Received",
+        headers: { "X-Request-Id": requestIdHeader },
+        content: { "application/json": { schema: toSchema(leakReportResponse, "output") } },
+      },
+      ...Object.fromEntries(
+        [...byStatus].map(([status, codes]) => [
+          String(status),
+          {
+            description: codes.join(", "),
+            headers: {
+              "X-Request-Id": requestIdHeader,
+              ...(status === 429 || status === 503
+                ? { "Retry-After": { $ref: "#/components/headers/Retry-After" } }
+                : {}),
+            },
+            content: {
+              "application/json": {
+                schema: {
+                  allOf: [
+                    { $ref: "#/components/schemas/Error" },
+                    { properties: { error: { properties: { code: { enum: codes } } } } },
+                  ],
+                },
+              },
+            },
+          },
+        ]),
+      ),
+    },
+  };
+}
+
+/**
  * OpenAPI 3.1's webhooks: what Keyward POSTs to a registered endpoint, one entry per event type, with the Standard
  * Webhooks headers a receiver verifies (lib/webhooks).
  */
@@ -180,6 +235,7 @@ export function buildOpenApiDocument(serverUrl?: string) {
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = operation(route);
   }
+  paths["/api/v1/leaks"] = { post: leakReportOperation() };
   return {
     openapi: "3.1.0",
     info: {

@@ -5,10 +5,10 @@ import { buildBenchApp, freshDataDir, machine, preparedDataDir, ROOT, tsx, WORK 
 
 /**
  * `npm run bench`: every benchmark, one machine, one run. Writes the raw results to bench/results/ and prints
- * a summary. Options: --only guard,http,ingest,queries,revocation  --rows 1000000  --runs 3  --skip-build
+ * a summary. Options: --only guard,http,webhooks,ingest,queries,revocation  --rows 1000000  --runs 3  --skip-build
  * Numbers belong in BENCHMARKS.md with the command that made them; nothing here is a test assertion.
  */
-const SECTIONS = ["guard", "ingest", "http", "revocation", "queries"] as const;
+const SECTIONS = ["guard", "ingest", "http", "webhooks", "revocation", "queries"] as const;
 
 async function main() {
   const { values } = parseArgs({
@@ -27,7 +27,7 @@ async function main() {
     command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
   };
   const json = (out: string) => JSON.parse(out.trim().split("\n").pop()!) as unknown;
-  const needsServer = ["http", "revocation", "queries"].some((s) => only.has(s));
+  const needsServer = ["http", "webhooks", "revocation", "queries"].some((s) => only.has(s));
   if (needsServer && !values["skip-build"]) {
     console.log("[bench] building the bench app (adds the unguarded twin route) ...");
     buildBenchApp();
@@ -45,6 +45,10 @@ async function main() {
   if (only.has("http")) {
     console.log("[bench] HTTP, guarded vs unguarded ...");
     results.http = json(tsx("bench/http.ts", [], { ...env, KEYWARD_DATA_DIR: path.join(WORK, "http") }));
+  }
+  if (only.has("webhooks")) {
+    console.log("[bench] HTTP, guarded vs unguarded, with webhook deliveries (one receiver dead) ...");
+    results.webhooks = json(tsx("bench/webhooks.ts", [], { ...env, KEYWARD_DATA_DIR: path.join(WORK, "webhooks") }));
   }
   if (only.has("revocation")) {
     console.log("[bench] revocation latency ...");

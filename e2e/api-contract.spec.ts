@@ -912,6 +912,45 @@ test("every operation in /api/v1/openapi.json answers as documented", async ({ p
       });
       await call({ op: o, kind: "conflict", label: "an active key", auth: pair(root), params, json: {}, expect: 409 });
     },
+    listAudit: async () => {
+      const o = op("listAudit");
+      for (const auth of [pair(single.get("keys:read")!), pair(root), pair(sandbox), basic(root)]) {
+        await call({ op: o, kind: "happy", label: "no filters", auth, expect: 200 });
+      }
+      const first = await call({
+        op: o,
+        kind: "happy",
+        label: "limit 2",
+        auth: pair(root),
+        query: { limit: "2" },
+        expect: 200,
+      });
+      const cursor = bodyObject(first.body).nextCursor as string;
+      await call({
+        op: o,
+        kind: "happy",
+        label: "next page",
+        auth: pair(root),
+        query: { limit: "2", cursor },
+        expect: 200,
+      });
+      await call({
+        op: o,
+        kind: "happy",
+        label: "by key, actor and event",
+        auth: pair(root),
+        query: { keyId: revoked.keyId, actor: "key", action: "revoked" },
+        expect: 200,
+      });
+      await call({
+        op: o,
+        kind: "bad-query",
+        label: "a cursor it did not issue",
+        auth: pair(root),
+        query: { cursor: "garbage" },
+        expect: 400,
+      });
+    },
     listWebhooks: async () => {
       const o = op("listWebhooks");
       for (const auth of [pair(single.get("keys:read")!), pair(root), basic(root)]) {

@@ -23,6 +23,7 @@ import {
   webhookSchema,
 } from "./webhooks/webhook-input";
 import { keyViewSchema } from "./keys/key-view";
+import { auditPageInput, auditPageSchema } from "./audit/audit-input";
 
 /**
  * The partner API's contract: each route of lib/route-list.ts with the schemas the guard parses its input with
@@ -187,6 +188,10 @@ export const API_ROUTES = {
     bodyOptional: true,
     response: z.object({ data: keyViewSchema }),
     errors: ["not_found", "conflict", "forbidden"],
+  }),
+  listAudit: defineRoute("listAudit", {
+    query: auditPageInput,
+    response: auditPageSchema,
   }),
   listWebhooks: defineRoute("listWebhooks", {
     response: z.object({ data: z.array(webhookSchema) }),

@@ -3,6 +3,7 @@ import { expireDueKeys } from "./keys/expire-keys";
 import { purgeExpiredLogs } from "./logs/retention";
 import { services } from "./services";
 import { warnExpiringKeys } from "./keys/expiry-warnings";
+import { recordEndedGraces } from "./keys/grace-ended";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -12,7 +13,7 @@ const WEBHOOK_SWEEP_MS = 5_000;
 /**
  * Background upkeep of a server process: replay the request log spool this instance's previous run left, then
  * the cluster-wide jobs, each run once per period by whichever instance claims it (lib/jobs/scheduler.ts):
- * mark expired keys (for the audit trail) and warn of keys about to expire every minute, send due webhook
+ * mark expired keys (for the audit trail), warn of keys about to expire and record ended grace periods every minute, send due webhook
  * deliveries every few seconds, purge raw log rows past retention every hour.
  */
 export async function startMaintenance(): Promise<void> {
@@ -24,6 +25,7 @@ export async function startMaintenance(): Promise<void> {
   jobs.every("expire-keys", MINUTE, async () => {
     await expireDueKeys();
     await warnExpiringKeys();
+    await recordEndedGraces();
   });
   webhooks.start();
   jobs.every("webhook-deliveries", WEBHOOK_SWEEP_MS, () => webhooks.runOnce());

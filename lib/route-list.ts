@@ -138,6 +138,14 @@ export const ROUTE_LIST = {
     tag: "Keys",
     summary: "Resume a suspended key",
   },
+  listAudit: {
+    method: "GET",
+    path: "/api/v1/audit",
+    scope: "keys:read",
+    auth: "key-or-session",
+    tag: "Audit",
+    summary: "The audit trail of the owner's keys (filter by key, actor, event; keyset pagination)",
+  },
   listWebhooks: {
     method: "GET",
     path: "/api/v1/webhooks",

@@ -9,6 +9,7 @@ const LINKS = [
   { href: "/keys", label: "Keys" },
   { href: "/logs", label: "Logs" },
   { href: "/webhooks", label: "Webhooks" },
+  { href: "/audit", label: "Audit" },
   { href: "/docs", label: "API docs" },
 ] as const;
 

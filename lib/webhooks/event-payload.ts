@@ -14,7 +14,8 @@ const CHANGES_OF: Record<WebhookEventType, string> = {
   "key.created": "The new key's settings (name, environment, scopes, …).",
   "key.updated": "Each changed field as { from, to }.",
   "key.rotated": "graceSeconds, previousSecretRetiresAt and newSecretLastFour.",
-  "key.grace_ended": "The rotated-out secret that is no longer accepted (lastFour, retiredAt).",
+  "key.grace_ended":
+    "retiredAt (when the rotated-out secret stopped being accepted) and rotation (the audit entry id of that rotation).",
   "key.revoked": "reason (and bySupport when support staff revoked another user's key).",
   "key.suspended": "reason.",
   "key.resumed": "reason (optional), suspendedAt and suspendedReason of the suspension that ended.",

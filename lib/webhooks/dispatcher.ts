@@ -23,8 +23,9 @@ const MAX_PER_RUN = 500;
  * forward by a lease) before it is sent, so however many instances dispatch at once, each attempt is made by one
  * of them; an instance that dies mid-send leaves the delivery to be picked up when the lease ends. Runs come from
  * the once-per-cluster job (retries, events written by scripts) and from kick() after a key change on this
- * instance (so a subscriber hears within milliseconds). Sends are bounded in number (concurrency) and in time
- * (timeoutMs each): they wait on the network only, so a slow or dead receiver never holds up a request.
+ * instance (so a subscriber hears within milliseconds). Sends are bounded in number (concurrency, and half of it
+ * per endpoint) and in time (timeoutMs each): they wait on the network only, so a slow or dead receiver never
+ * holds up a request, nor the deliveries to other endpoints.
  */
 export class WebhookDispatcher {
   private started = false;
@@ -76,28 +77,53 @@ export class WebhookDispatcher {
     }
   }
 
+  /**
+   * A pool of `concurrency` sends, at most PER_ENDPOINT of them to one endpoint: a dead or slow receiver holds only
+   * its own slots (each up to timeoutMs) while deliveries to the others keep flowing.
+   */
   private async drain(): Promise<number> {
-    let made = 0;
     const width = this.opts.concurrency;
+    const perEndpoint = Math.max(1, Math.floor(width / 2));
+    const busy = new Map<string, number>();
+    const running = new Set<Promise<void>>();
+    const tried = new Set<string>();
+    let made = 0;
     while (made < MAX_PER_RUN) {
-      const due = await this.opts.db().webhookDelivery.findMany({
-        where: { status: "pending", nextAttemptAt: { lte: new Date() } },
-        orderBy: { nextAttemptAt: "asc" },
-        select: { id: true, nextAttemptAt: true },
-        take: width * 4,
-      });
-      if (due.length === 0) break;
-      // A pool of `width` workers over the batch: at most `width` sends in flight.
-      let next = 0;
-      const worker = async () => {
-        while (next < due.length) {
-          const row = due[next++]!;
-          if (await this.attempt(row.id, row.nextAttemptAt)) made++;
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(width, due.length) }, worker));
-      if (due.length < width * 4) break;
+      const full = [...busy].filter(([, n]) => n >= perEndpoint).map(([id]) => id);
+      const due =
+        running.size < width
+          ? await this.opts.db().webhookDelivery.findMany({
+              where: {
+                status: "pending",
+                nextAttemptAt: { lte: new Date() },
+                ...(full.length ? { endpointId: { notIn: full } } : {}),
+                ...(tried.size ? { id: { notIn: [...tried] } } : {}),
+              },
+              orderBy: { nextAttemptAt: "asc" },
+              select: { id: true, nextAttemptAt: true, endpointId: true },
+              take: width * 4,
+            })
+          : [];
+      for (const row of due) {
+        if (running.size >= width) break;
+        if ((busy.get(row.endpointId) ?? 0) >= perEndpoint) continue;
+        tried.add(row.id);
+        busy.set(row.endpointId, (busy.get(row.endpointId) ?? 0) + 1);
+        const job: Promise<void> = this.attempt(row.id, row.nextAttemptAt)
+          .then((sent) => {
+            if (sent) made++;
+          })
+          .finally(() => {
+            busy.set(row.endpointId, busy.get(row.endpointId)! - 1);
+            running.delete(job);
+          });
+        running.add(job);
+      }
+      if (running.size === 0) break;
+      // Wait for a slot, then look again (new deliveries may be due, a busy endpoint may be free).
+      await Promise.race(running);
     }
+    await Promise.all(running);
     await this.armRetryTimer();
     return made;
   }

@@ -187,6 +187,56 @@ describe("events and deliveries", () => {
   });
 });
 
+describe("a dead receiver", () => {
+  it("holds at most its own share of the pool: deliveries to a live endpoint go through meanwhile", async () => {
+    const net = await import("node:net");
+    const held = new Set<import("node:net").Socket>();
+    let most = 0;
+    const dead = net.createServer((socket) => {
+      held.add(socket);
+      most = Math.max(most, held.size);
+      socket.on("data", () => {}); // reads the request, never answers
+      socket.on("close", () => held.delete(socket));
+    });
+    await new Promise<void>((r) => dead.listen(0, "127.0.0.1", r));
+    const deadUrl = `http://127.0.0.1:${(dead.address() as AddressInfo).port}/dead`;
+    try {
+      const owner = await makeUser();
+      await register(owner, ["key.created"]);
+      const env = services().env as { KEYWARD_WEBHOOK_ALLOW_PRIVATE: "0" | "1" };
+      env.KEYWARD_WEBHOOK_ALLOW_PRIVATE = "1";
+      await createWebhook(owner, parseOrThrow(createWebhookInput, { url: deadUrl, events: ["key.created"] }));
+      env.KEYWARD_WEBHOOK_ALLOW_PRIVATE = "0";
+      for (let i = 0; i < 6; i++) await makeKey(owner, { name: `k${i}` });
+
+      const pool = new WebhookDispatcher({
+        db: () => services().db,
+        pepper: () => services().secrets.secretPepper,
+        timeoutMs: 60_000,
+        concurrency: 2,
+        allowPrivate: true,
+        onError: (err) => {
+          throw err;
+        },
+      });
+      const run = pool.runOnce();
+      // All six reach the live receiver while the dead one still holds its single slot.
+      while (hits.length < 6) await new Promise((r) => setTimeout(r, 20));
+      expect(held.size).toBe(1);
+      for (const socket of held) socket.destroy();
+      // Each later attempt to the dead endpoint is cut the same way, so the run ends.
+      const cutter = setInterval(() => held.forEach((s) => s.destroy()), 20);
+      await run;
+      clearInterval(cutter);
+      expect(most).toBe(1);
+      const dead = await db().webhookDelivery.findMany({ where: { endpoint: { url: deadUrl } } });
+      expect(dead.map((d) => [d.status, d.attempts])).toEqual(Array(6).fill(["pending", 1]));
+    } finally {
+      dead.close();
+    }
+  });
+});
+
 describe("the API", () => {
   it("POST answers 201 with the endpoint and its secret once; GET never shows the secret", async () => {
     const owner = await makeUser();

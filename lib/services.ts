@@ -112,6 +112,7 @@ const defaultFactories: ServiceFactories = {
       leases: new PrismaJobLeases(() => s.db),
       holder: s.instance.id,
       onError: (job, err) => s.logger.error({ err, job }, `background job ${job} failed`),
+      onRun: (job) => s.metrics.jobRan(job),
     }),
 };
 

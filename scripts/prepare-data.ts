@@ -8,6 +8,7 @@ import { assertDataFolderWritable, startupFailureSentence } from "../lib/db/data
 import { withAdvisoryLock } from "../lib/db/pg-advisory-lock";
 import { migratePostgres } from "../lib/db/pg-migrate";
 import { ensurePartitions } from "../lib/db/pg-partitions";
+import { PARTITION_DAYS_AHEAD } from "../lib/logs/retention";
 import { createLogger, type Logger } from "../lib/logging/logger";
 import { DEMO_ACCOUNTS, seedDemoAccountsIfEmpty, seedInventoryIfEmpty } from "../lib/seed/demo";
 import { closeServices, services } from "../lib/services";
@@ -19,8 +20,6 @@ function restrictDataFiles(dir: string, dbFile: string): void {
 
 /** Serialises the start-up steps (migrate, partitions, first-start seed) of instances sharing PostgreSQL. */
 const STARTUP_LOCK_KEY = 72707371;
-/** Daily request-log partitions created at start, from today on (the maintenance job keeps ahead after that). */
-const PARTITION_DAYS_AHEAD = 7;
 
 type PrepareOptions = { seedDemo: boolean; quiet?: boolean };
 
@@ -40,6 +39,7 @@ export async function prepareData(opts: PrepareOptions): Promise<void> {
       const started = Date.now();
       const { applied } = await migratePostgres(env.databaseUrl, { log: (line) => say(line) });
       if (applied.length > 0) say(`PostgreSQL migrations applied in ${Date.now() - started} ms`, { applied });
+      // Daily request-log partitions from today on (the maintenance job keeps them ahead after that).
       await ensurePartitions(client, new Date(), PARTITION_DAYS_AHEAD);
       await seed(opts, say);
     });

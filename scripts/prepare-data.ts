@@ -8,6 +8,7 @@ import { assertDataFolderWritable } from "../lib/db/data-folder-check";
 import { STARTUP_LOCK_KEY, withAdvisoryLock } from "../lib/db/pg-advisory-lock";
 import { migratePostgres } from "../lib/db/pg-migrate";
 import { ensurePartitions } from "../lib/db/pg-partitions";
+import { PARTITION_DAYS_AHEAD } from "../lib/logs/retention";
 import type { Logger } from "../lib/logging/logger";
 import { DEMO_ACCOUNTS, seedDemoAccountsIfEmpty, seedInventoryIfEmpty } from "../lib/seed/demo";
 import { closeServices, services } from "../lib/services";
@@ -17,10 +18,6 @@ function restrictDataFiles(dir: string, dbFile: string): void {
   fs.chmodSync(dir, 0o700);
   for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600);
 }
-
-/** Serialises the start-up steps (migrate, partitions, first-start seed) of instances sharing PostgreSQL. */
-/** Daily request-log partitions created at start, from today on (the maintenance job keeps ahead after that). */
-const PARTITION_DAYS_AHEAD = 7;
 
 type PrepareOptions = { seedDemo: boolean; quiet?: boolean };
 
@@ -40,6 +37,7 @@ export async function prepareData(opts: PrepareOptions): Promise<void> {
       const started = Date.now();
       const { applied } = await migratePostgres(env.databaseUrl, { log: (line) => say(line) });
       if (applied.length > 0) say(`PostgreSQL migrations applied in ${Date.now() - started} ms`, { applied });
+      // Daily request-log partitions from today on (the maintenance job keeps them ahead after that).
       await ensurePartitions(client, new Date(), PARTITION_DAYS_AHEAD);
       await seed(opts, say);
     });

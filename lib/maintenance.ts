@@ -1,6 +1,6 @@
 import "server-only";
 import { expireDueKeys } from "./keys/expire-keys";
-import { purgeExpiredLogs } from "./logs/retention";
+import { ensureLogPartitions, purgeExpiredLogs } from "./logs/retention";
 import { services } from "./services";
 import { warnExpiringKeys } from "./keys/expiry-warnings";
 import { recordEndedGraces } from "./keys/grace-ended";
@@ -13,8 +13,10 @@ const WEBHOOK_SWEEP_MS = 5_000;
 /**
  * Background upkeep of a server process: replay the request log spool this instance's previous run left, then
  * the cluster-wide jobs, each run once per period by whichever instance claims it (lib/jobs/scheduler.ts):
- * mark expired keys (for the audit trail), warn of keys about to expire and record ended grace periods every minute, send due webhook
- * deliveries every few seconds, purge raw log rows past retention every hour.
+ * mark expired keys (for the audit trail), warn of keys about to expire and record ended grace periods every
+ * minute, send due webhook deliveries every few seconds, purge raw log rows past retention every hour, and on
+ * PostgreSQL create the request log's daily partitions a week ahead every hour (a missed run costs nothing: rows
+ * of a day without its partition wait in the DEFAULT partition and are moved when it is created).
  */
 export async function startMaintenance(): Promise<void> {
   const s = services();
@@ -30,10 +32,11 @@ export async function startMaintenance(): Promise<void> {
   webhooks.start();
   jobs.every("webhook-deliveries", WEBHOOK_SWEEP_MS, () => webhooks.runOnce());
   jobs.every("log-retention", HOUR, () => purgeExpiredLogs());
+  if (s.env.databaseProvider === "postgresql") jobs.every("log-partitions", HOUR, () => ensureLogPartitions());
 
   const replayed = await logWriter.replayOrphans();
   if (replayed > 0)
     logger.info({ replayed }, `replayed ${replayed} request log entries from the spool of a stopped process`);
   // This period's runs, unless another instance has done them already.
-  await Promise.all([jobs.runDue("expire-keys"), jobs.runDue("log-retention")]);
+  await Promise.all([jobs.runDue("expire-keys"), jobs.runDue("log-retention"), jobs.runDue("log-partitions")]);
 }

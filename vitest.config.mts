@@ -11,8 +11,13 @@ export default defineConfig({
   },
   test: {
     include: ["lib/**/*.test.ts", "app/**/*.test.ts", "components/**/*.test.{ts,tsx}", "test/**/*.test.ts"],
-    // *.pg.test.ts need PostgreSQL (KEYWARD_TEST_DB=postgresql); *.redis.test.ts need a Redis (npm run test:redis).
-    exclude: [...configDefaults.exclude, "**/*.redis.test.ts", ...(onPostgres ? [] : ["**/*.pg.test.ts"])],
+    // *.pg.test.ts need PostgreSQL (KEYWARD_TEST_DB=postgresql); *.sqlite.test.ts test SQLite itself (its adapter,
+    // a full disk under its file); *.redis.test.ts need a Redis (npm run test:redis).
+    exclude: [
+      ...configDefaults.exclude,
+      "**/*.redis.test.ts",
+      ...(onPostgres ? ["**/*.sqlite.test.ts"] : ["**/*.pg.test.ts"]),
+    ],
     globalSetup: ["test/global-setup.ts"],
     setupFiles: ["test/setup-file.ts"],
     pool: "forks",

@@ -160,4 +160,4 @@ describe("storage unavailable, then recovered without a restart", () => {
   });
 });
 
-if (!canMountTmpfs()) console.warn(`[storage-unavailable.error.test] disk-full case skipped: ${TMPFS_SKIP_REASON}`);
+if (!canMountTmpfs()) console.warn(`[storage-unavailable.sqlite.test] disk-full case skipped: ${TMPFS_SKIP_REASON}`);

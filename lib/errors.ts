@@ -2,38 +2,16 @@ import "server-only";
 import { PrismaClientKnownRequestError } from "@prisma/client/runtime/client";
 import { z } from "zod";
 import { describeStorageFailure, isStorageFailure } from "./db/storage-failure";
+import { ERROR_STATUS, errorBody, type ErrorCode } from "./error-body";
+import { firstMalformedString } from "./well-formed-text";
 import { services } from "./services";
 
 /**
  * One error type for the whole house. Anything in lib/ throws ApiError; the edges (route handlers, server
  * actions, the API-key guard) turn it into the one error body with toErrorResponse().
  */
-export const ERROR_STATUS = {
-  missing_credentials: 401,
-  invalid_credentials: 401,
-  key_revoked: 401,
-  key_expired: 401,
-  unauthenticated: 401,
-  ip_not_allowed: 403,
-  insufficient_scope: 403,
-  forbidden: 403,
-  not_found: 404,
-  method_not_allowed: 405,
-  conflict: 409,
-  item_unavailable: 409,
-  idempotency_conflict: 409,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  validation_failed: 400,
-  rate_limited: 429,
-  internal_error: 500,
-  service_unavailable: 503,
-  storage_unavailable: 503,
-} as const;
+export { ERROR_STATUS, type ErrorCode } from "./error-body";
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
-
-const DOCS_BASE = "/docs#errors";
 
 export class ApiError extends Error {
   readonly code: ErrorCode;
@@ -79,22 +57,20 @@ function validationError(error: z.ZodError, root?: string): ApiError {
   return new ApiError("validation_failed", message, { details: issuesDetail(...issues) });
 }
 
-/** Parse with a zod schema, throwing the project's validation error (400) on failure. */
+/**
+ * Parse with a zod schema, throwing the project's validation error (400) on failure. Text that is not
+ * well-formed UTF-16 (a lone surrogate) is refused first, whatever the schema says.
+ */
 export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown, root?: string): z.infer<T> {
+  const malformed = firstMalformedString(input);
+  if (malformed !== null) {
+    const field = [root, malformed].filter(Boolean).join(".") || "(body)";
+    throw invalidField(field, "contains a lone UTF-16 surrogate (\\ud800-\\udfff outside a pair)");
+  }
   const result = schema.safeParse(input);
   if (!result.success) throw validationError(result.error, root);
   return result.data;
 }
-
-type ErrorBody = {
-  error: {
-    code: ErrorCode;
-    message: string;
-    requestId: string;
-    docs: string;
-    details?: Record<string, unknown>;
-  };
-};
 
 /** Seconds a client should wait before retrying after storage_unavailable. */
 export const STORAGE_RETRY_AFTER_SECONDS = 5;
@@ -126,18 +102,6 @@ export function toApiError(err: unknown): ApiError {
       cause: err,
     },
   );
-}
-
-function errorBody(err: ApiError, requestId: string): ErrorBody {
-  return {
-    error: {
-      code: err.code,
-      message: err.message,
-      requestId,
-      docs: `${DOCS_BASE}-${err.code}`,
-      ...(err.details ? { details: err.details } : {}),
-    },
-  };
 }
 
 /**

@@ -4,7 +4,7 @@ import { services } from "../services";
 import { parseOrThrow } from "../errors";
 import type { Actor } from "../auth/actor";
 import { logFilterInput } from "./log-query-input";
-import { resolveLogFilter } from "./query-logs";
+import { rangeOut, resolveLogFilter, type ResolvedRange } from "./query-logs";
 import { sqlLogWhere } from "./log-filter-sql";
 
 export const CSV_COLUMNS = [
@@ -46,10 +46,12 @@ function isoTimestamp(stored: string | number | null): string {
 export async function exportLogsCsv(
   actor: Actor,
   input: unknown,
-  opts: { maxRows?: number; now?: Date } = {},
+  opts: { maxRows?: number; now?: Date; onRange?: (range: ResolvedRange) => void } = {},
 ): Promise<ReadableStream<Uint8Array>> {
   const f = parseOrThrow(logFilterInput, input, "query");
-  const { sql, params } = sqlLogWhere(await resolveLogFilter(actor, f, opts.now));
+  const resolved = await resolveLogFilter(actor, f, opts.now);
+  opts.onRange?.(rangeOut(resolved.range));
+  const { sql, params } = sqlLogWhere(resolved);
   const maxRows = opts.maxRows ?? 1_000_000;
   const encoder = new TextEncoder();
   const reader = services().bulkSql.openReader();

@@ -7,7 +7,7 @@ import { STATUS_FILTERS } from "./log-vocabulary";
 import type { TimeRange } from "./time-range";
 import { bucketIndex, BUCKET_COUNT, quantileFromHistogram } from "./latency-histogram";
 import { bucketStart, bucketStarts, granularityFor, rollupWindow, type Granularity } from "./granularity";
-import { prismaLogWhere, resolveLogFilter, type ResolvedLogFilter } from "./query-logs";
+import { prismaLogWhere, rangeOut, resolveLogFilter, type ResolvedLogFilter, type ResolvedRange } from "./query-logs";
 import { statusClass } from "./log-entry";
 
 type StatusClass = (typeof STATUS_FILTERS)[number];
@@ -19,7 +19,7 @@ export type SeriesPoint = { t: string } & Record<StatusClass, number> & {
   };
 
 export type LogStats = {
-  range: { from: string; to: string };
+  range: ResolvedRange;
   bucketMs: number;
   source: "rollups" | "raw";
   series: SeriesPoint[];
@@ -244,7 +244,7 @@ export async function logStats(actor: Actor, input: unknown, now = new Date()): 
   const endpointAggs = [...fold(data.endpoints)].sort((a, b) => b[1].count - a[1].count).slice(0, 10);
 
   return {
-    range: { from: range.from.toISOString(), to: range.to.toISOString() },
+    range: rangeOut(range),
     bucketMs: g.size,
     source,
     series,

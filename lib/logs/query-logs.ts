@@ -3,7 +3,8 @@ import { db, type Prisma } from "../db";
 import { invalidField } from "../errors";
 import { environmentFilter, ownerFilter, type Actor } from "../auth/actor";
 import type { LogFilterInput, LogPageInput } from "./log-query-input";
-import { resolveTimeRange, type TimeRange } from "./time-range";
+import { boundTimeRange, resolveTimeRange, type BoundedTimeRange } from "./time-range";
+import { retentionDays } from "./retention";
 import type { LogEntry } from "./log-entry";
 
 /** A stored log row as the API and dashboard read it (no internal key id, no scope bookkeeping). */
@@ -13,7 +14,14 @@ export type LogRow = Omit<LogEntry, "timestamp" | "apiKeyId" | "scopeUsed" | "se
   secretSlot: string | null;
 };
 
-export type LogPage = { data: LogRow[]; nextCursor: string | null; range: { from: string; to: string } };
+/** The range a query used; `clamped`: the one asked for reached past the retention window or into the future. */
+export type ResolvedRange = { from: string; to: string; clamped: boolean };
+
+export type LogPage = { data: LogRow[]; nextCursor: string | null; range: ResolvedRange };
+
+export function rangeOut(range: BoundedTimeRange): ResolvedRange {
+  return { from: range.from.toISOString(), to: range.to.toISOString(), clamped: range.clamped };
+}
 
 /** The owner ids a query is limited to: the actor's own, or (support) everyone / the one user asked for. */
 async function ownerCondition(actor: Actor, user: string | undefined): Promise<string | null | "nobody"> {
@@ -29,7 +37,7 @@ async function ownerCondition(actor: Actor, user: string | undefined): Promise<s
 
 /** A log filter with the owner resolved: what both the ORM and the SQL export path build their WHERE from. */
 export type ResolvedLogFilter = {
-  range: TimeRange;
+  range: BoundedTimeRange;
   /** null: every owner (support staff); "nobody": a support filter for a user that does not exist. */
   owner: string | null | "nobody";
   /** A test key reads only test traffic. */
@@ -48,7 +56,7 @@ export type ResolvedLogFilter = {
 export async function resolveLogFilter(actor: Actor, f: LogFilterInput, now = new Date()): Promise<ResolvedLogFilter> {
   const status = f.status ?? [];
   return {
-    range: resolveTimeRange(f, now),
+    range: boundTimeRange(resolveTimeRange(f, now), now, Math.max(...Object.values(retentionDays()))),
     owner: await ownerCondition(actor, f.user),
     environment: environmentFilter(actor),
     keyIds: f.keyId ?? [],
@@ -88,11 +96,14 @@ export function encodeCursor(row: { timestamp: Date; id: string }): string {
   return Buffer.from(`${row.timestamp.getTime()}:${row.id}`).toString("base64url");
 }
 
+/** The largest epoch milliseconds a Date holds (year 275760); a cursor past it is not one this API wrote. */
+const MAX_DATE_MS = 8.64e15;
+
 export function decodeCursor(cursor: string): { timestamp: Date; id: string } {
   const text = Buffer.from(cursor, "base64url").toString("utf8");
   const colon = text.indexOf(":");
   const ms = Number(text.slice(0, colon));
-  if (colon <= 0 || !Number.isFinite(ms)) {
+  if (colon <= 0 || !Number.isSafeInteger(ms) || Math.abs(ms) > MAX_DATE_MS || !/^-?\d+$/.test(text.slice(0, colon))) {
     throw invalidField("query.cursor", "not a cursor this API returned");
   }
   return { timestamp: new Date(ms), id: text.slice(colon + 1) };
@@ -151,6 +162,6 @@ export async function queryLogs(actor: Actor, q: LogPageInput, now = new Date())
   return {
     data: page.map(toLogRow),
     nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null,
-    range: { from: range.from.toISOString(), to: range.to.toISOString() },
+    range: rangeOut(range),
   };
 }

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { describeStorageFailure, isStorageFailure } from "./db/storage-failure";
 import { ERROR_STATUS, errorBody, type ErrorCode } from "./error-body";
 import { firstMalformedString } from "./well-formed-text";
+import { redactSecrets } from "./security/redact-secrets";
 import { services } from "./services";
 
 /**
@@ -123,7 +124,12 @@ export function logServerError(apiError: ApiError, what: string): void {
 export function toErrorResponse(err: unknown, requestId: string, extraHeaders: Record<string, string> = {}): Response {
   const apiError = toApiError(err);
   logServerError(apiError, `request ${requestId}`);
-  return Response.json(errorBody(apiError, requestId), {
+  // An error message may quote the input (an id, a value): a secret sent where it does not belong is not echoed.
+  const plain = errorBody(apiError, requestId);
+  const json = JSON.stringify(plain);
+  const redacted = redactSecrets(json);
+  const body = redacted === json ? plain : (JSON.parse(redacted) as unknown);
+  return Response.json(body, {
     status: apiError.status,
     headers: { "X-Request-Id": requestId, "Cache-Control": "no-store", ...extraHeaders, ...(apiError.headers ?? {}) },
   });

@@ -90,7 +90,9 @@ describe("route catalog", () => {
   it("each route's errors are its own plus the guard's, derived from its shape", () => {
     const guard = ["missing_credentials", "invalid_credentials", "key_revoked", "key_expired", "ip_not_allowed"];
     const always = [...guard, "insufficient_scope", "rate_limited", "storage_unavailable", "internal_error"];
-    expect(errorCodesOf(API_ROUTES.getInventoryItem).sort()).toEqual([...always, "not_found"].sort());
+    expect(errorCodesOf(API_ROUTES.getInventoryItem).sort()).toEqual(
+      [...always, "validation_failed", "not_found"].sort(),
+    );
     expect(errorCodesOf(API_ROUTES.listInventory).sort()).toEqual([...always, "validation_failed"].sort());
     expect(errorCodesOf(API_ROUTES.createOffer).sort()).toEqual(
       [

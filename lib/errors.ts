@@ -3,8 +3,8 @@ import { PrismaClientKnownRequestError } from "@prisma/client/runtime/client";
 import { z } from "zod";
 import { describeStorageFailure, isStorageFailure } from "./db/storage-failure";
 import { ERROR_STATUS, errorBody, type ErrorCode } from "./error-body";
-import { firstMalformedString } from "./well-formed-text";
-import { redactSecrets } from "./security/redact-secrets";
+import { findString, isMalformedText } from "./well-formed-text";
+import { containsSecret, redactSecrets } from "./security/redact-secrets";
 import { services } from "./services";
 
 /**
@@ -12,7 +12,6 @@ import { services } from "./services";
  * actions, the API-key guard) turn it into the one error body with toErrorResponse().
  */
 export { ERROR_STATUS, type ErrorCode } from "./error-body";
-
 
 export class ApiError extends Error {
   readonly code: ErrorCode;
@@ -59,14 +58,22 @@ function validationError(error: z.ZodError, root?: string): ApiError {
 }
 
 /**
- * Parse with a zod schema, throwing the project's validation error (400) on failure. Text that is not
- * well-formed UTF-16 (a lone surrogate) is refused first, whatever the schema says.
+ * Parse with a zod schema, throwing the project's validation error (400) on failure. Whatever the schema says,
+ * two kinds of text are refused first: text that is not well-formed UTF-16 (a lone surrogate), and a Keyward
+ * secret in any field, so that a secret pasted into a name, a note or a filter is never stored or echoed.
  */
 export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown, root?: string): z.infer<T> {
-  const malformed = firstMalformedString(input);
+  const field = (at: string) => [root, at].filter(Boolean).join(".") || "(body)";
+  const malformed = findString(input, isMalformedText);
   if (malformed !== null) {
-    const field = [root, malformed].filter(Boolean).join(".") || "(body)";
-    throw invalidField(field, "contains a lone UTF-16 surrogate (\\ud800-\\udfff outside a pair)");
+    throw invalidField(field(malformed), "contains a lone UTF-16 surrogate (\\ud800-\\udfff outside a pair)");
+  }
+  const secret = findString(input, containsSecret);
+  if (secret !== null) {
+    throw invalidField(
+      field(secret),
+      "contains a Keyward API secret; secrets go only in X-API-Secret (or HTTP Basic), never in a field",
+    );
   }
   const result = schema.safeParse(input);
   if (!result.success) throw validationError(result.error, root);

@@ -54,6 +54,11 @@ function redactRun(run: string): string {
   return out + run.slice(i);
 }
 
+/** Whether a text holds a secret (as redactSecrets finds them). */
+export function containsSecret(text: string): boolean {
+  return LONG_RUN.test(text) && redactSecrets(text) !== text;
+}
+
 /** redactSecrets for a value that may be missing. */
 export function redactOptional(text: string | null): string | null {
   return text === null ? null : redactSecrets(text);

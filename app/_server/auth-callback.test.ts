@@ -75,3 +75,14 @@ describe("session cookies", () => {
     expect(sessionOptions.useSecureCookies).toBe(secure);
   });
 });
+
+test("a callbackUrl carrying a secret is replaced by its redacted form, so next-auth never keeps or echoes it", async () => {
+  const { generateSecret } = await import("@/lib/keys/key-format");
+  const secret = generateSecret("live");
+  const res = unsafeCallbackRedirect(new Request(`${BASE}/api/auth/signin?callbackUrl=/logs/${secret}`));
+  expect(res?.status).toBe(307);
+  expect(res!.headers.get("location")).not.toContain(secret.slice(-49));
+  expect(new URL(res!.headers.get("location")!, BASE).searchParams.get("callbackUrl")).toBe(
+    `${BASE}/logs/[redacted-secret]`,
+  );
+});

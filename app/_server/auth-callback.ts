@@ -1,10 +1,15 @@
+import { containsSecret, redactSecrets } from "@/lib/security/redact-secrets";
 import { sameSiteRedirect } from "./auth-options";
 
 /** next-auth's callback-url cookie, plain and with the __Secure- prefix it takes on https. */
 const CALLBACK_COOKIES = ["next-auth.callback-url", "__Secure-next-auth.callback-url"];
 
-/** Whether next-auth would accept the value: it must parse as an http(s) URL (a path counts, on our origin). */
+/**
+ * Whether next-auth would accept the value: it must parse as an http(s) URL (a path counts, on our origin).
+ * One carrying a Keyward secret is refused too, or next-auth would keep it in a cookie and echo it back.
+ */
 function acceptedByNextAuth(value: string, base: string): boolean {
+  if (containsSecret(value)) return false;
   try {
     return /^https?:$/.test(new URL(value, value.startsWith("/") ? base : undefined).protocol);
   } catch {
@@ -40,7 +45,7 @@ export function unsafeCallbackRedirect(req: Request): Response | null {
   let changed = false;
   const param = url.searchParams.get("callbackUrl");
   if (param !== null && !acceptedByNextAuth(param, base)) {
-    url.searchParams.set("callbackUrl", sameSiteRedirect({ url: param, baseUrl: base }));
+    url.searchParams.set("callbackUrl", sameSiteRedirect({ url: redactSecrets(param), baseUrl: base }));
     changed = true;
   }
   const cookies = cookieValues(req.headers.get("cookie"));
@@ -51,7 +56,10 @@ export function unsafeCallbackRedirect(req: Request): Response | null {
   if (!changed && clear.length === 0) return null;
   const headers = new Headers({ Location: url.pathname + url.search, "Cache-Control": "no-store" });
   for (const name of clear) {
-    headers.append("Set-Cookie", `${name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${name.startsWith("__Secure-") ? "; Secure" : ""}`);
+    headers.append(
+      "Set-Cookie",
+      `${name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${name.startsWith("__Secure-") ? "; Secure" : ""}`,
+    );
   }
   // 307 keeps the method and body: a sign-in POST is replayed as sent, minus the bad value.
   return new Response(null, { status: 307, headers });

@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { errorBody } from "@/lib/error-body";
 import { checkSameOrigin, CROSS_SITE_MESSAGE, isStateChanging } from "@/lib/http/same-origin";
 import { pageContentSecurityPolicy } from "@/lib/http/content-security-policy";
+import { containsSecret, redactSecrets } from "@/lib/security/redact-secrets";
 import { loadEnv, type Env } from "@/lib/config/env";
 
 let env: Env | null = null;
@@ -13,7 +14,8 @@ const settings = () => (env ??= loadEnv());
  * partner traffic should not pay for this):
  * - a state-changing request (a server action, next-auth's sign-in or sign-out) must come from our own origin
  *   (lib/http/same-origin.ts), else 403 in the API's error body, before Next.js parses it;
- * - pages get a Content-Security-Policy with a fresh nonce, which Next.js puts on its own scripts.
+ * - pages get a Content-Security-Policy with a fresh nonce, which Next.js puts on its own scripts;
+ * - a page address holding a Keyward secret is redirected to the same address with the secret redacted.
  */
 export function proxy(request: NextRequest) {
   if (isStateChanging(request.method)) {
@@ -27,6 +29,10 @@ export function proxy(request: NextRequest) {
     }
   }
   if (request.nextUrl.pathname.startsWith("/api/")) return NextResponse.next();
+  // A secret pasted into a page's address would be rendered back into the page (Next.js embeds the URL):
+  // the same address with the secret redacted instead.
+  const address = request.nextUrl.pathname + request.nextUrl.search;
+  if (containsSecret(address)) return NextResponse.redirect(new URL(redactSecrets(address), request.url), 307);
 
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const csp = pageContentSecurityPolicy(nonce, {

@@ -21,9 +21,9 @@ import { createKeyWithCli, startKeyward, stopKeyward, type RunningServer } from 
 
 const BASE_PORT = Number(process.env.E2E_PORT) || 3210;
 const SEED = 20261130;
-/** Requests per API operation and per dashboard route: a few thousand in all, about a minute. */
-const RUNS_PER_OPERATION = 140;
-const RUNS_PER_PAGE = 25;
+/** Requests per API operation and per dashboard route: about 1,600 in all. */
+const RUNS_PER_OPERATION = 100;
+const RUNS_PER_PAGE = 20;
 const CONCURRENCY = 8;
 
 test.describe.configure({ mode: "serial" });
@@ -37,9 +37,13 @@ let server: RunningServer;
 
 /** Raw HTTP: any method (TRACE), any bytes in the path (%FF), any header value Node lets through. */
 function send(req: Sent): Promise<Answer> {
+  // A body always goes with its length: Node sends a GET's body unframed otherwise, and the server would read
+  // it as the next request on the connection.
+  const headers =
+    req.body === undefined ? req.headers : { ...req.headers, "Content-Length": String(Buffer.byteLength(req.body)) };
   return new Promise((resolve, reject) => {
     const r = http.request(
-      { host: "127.0.0.1", port: server.port, method: req.method, path: req.path, headers: req.headers, agent },
+      { host: "127.0.0.1", port: server.port, method: req.method, path: req.path, headers, agent },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
@@ -66,8 +70,12 @@ function record(label: string, req: Sent, res: Answer, opts: { api: boolean; par
   const secretsHere = [...res.text.matchAll(/kwsec_(?:live|test)_[0-9A-Za-z]{49}/g)].map((m) => m[0]);
   const creates = res.status === 201 || (res.status === 200 && /\/rotate$/.test(req.path.split("?")[0]!));
   if (creates) for (const s of secretsHere) createdSecrets.add(s);
-  answers.push({ label, text: res.text + JSON.stringify(res.headers), createsSecret: creates });
-  const where = `${label}: ${req.method} ${req.path.slice(0, 200)}`;
+  answers.push({
+    label: `${label} ${req.method} ${req.path.slice(0, 60)}`,
+    text: res.text + JSON.stringify(res.headers),
+    createsSecret: creates,
+  });
+  const where = `${label}: ${req.method} ${req.path.slice(0, 200)} ${JSON.stringify(req.headers ?? {}).slice(0, 300)} body ${JSON.stringify(String(req.body ?? "").slice(0, 80))}`;
   if (res.status >= 500) {
     stats.fiveXX += 1;
     problems.push(`${where} -> ${res.status} ${res.text.slice(0, 200)}`);
@@ -75,13 +83,7 @@ function record(label: string, req: Sent, res: Answer, opts: { api: boolean; par
   if (res.status >= 400) stats.refusals += 1;
   if (opts.api && res.status >= 400) {
     const requestId = res.headers["x-request-id"];
-    let body: { error?: Record<string, unknown> } | null = null;
-    try {
-      body = JSON.parse(res.text) as typeof body;
-    } catch {
-      // not JSON: reported below
-    }
-    const e = body?.error;
+    const e = errorOf(res.text);
     const ok =
       !!e &&
       typeof e.code === "string" &&
@@ -94,6 +96,14 @@ function record(label: string, req: Sent, res: Answer, opts: { api: boolean; par
     const requestId = res.headers["x-request-id"];
     if (typeof requestId === "string") loggedRequestIds.push(requestId);
     else problems.push(`${where} -> ${res.status} without X-Request-Id`);
+  }
+}
+
+function errorOf(text: string): Record<string, unknown> | undefined {
+  try {
+    return (JSON.parse(text) as { error?: Record<string, unknown> }).error;
+  } catch {
+    return undefined; // not JSON: reported by the caller
   }
 }
 
@@ -157,6 +167,14 @@ const edgeString = fc.oneof(
   { weight: 2, arbitrary: fc.string({ unit: "grapheme", maxLength: 20 }) },
   { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 20 }) },
   { weight: 1, arbitrary: fc.constantFrom(...EDGE_DATES) },
+);
+/** Header values HTTP can carry (Node refuses control characters and anything past Latin-1 before sending). */
+const headerString = fc.oneof(
+  fc.string({
+    unit: fc.integer({ min: 0x20, max: 0xff }).map((c) => String.fromCharCode(c === 0x7f ? 0x20 : c)),
+    maxLength: 60,
+  }),
+  fc.constantFrom("", " ", "a".repeat(5000), "kw_live_AAAAAAAAAAAAAAAA", "%FF", "null", "1e20", "../..", "' OR 1=1 --"),
 );
 const edgeValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: edgeString },
@@ -275,7 +293,7 @@ function requestsFor(op: Op, key: { keyId: string; secret: string }, realIds: st
       auth: headerVariants(key),
       extra: fc.dictionary(
         fc.constantFrom(...headerParams, "Idempotency-Key", "Origin", "X-Forwarded-For"),
-        edgeString,
+        headerString,
         {
           maxKeys: 2,
         },
@@ -309,7 +327,11 @@ async function sendOrSkip(req: Sent): Promise<Answer | null> {
       stats.clientRejected += 1;
       return null;
     }
-    throw err;
+    stats.requests += 1;
+    problems.push(
+      `${req.method} ${req.path.slice(0, 200)} (body ${String(req.body?.length ?? 0)} bytes) -> ${String(err)}`,
+    );
+    return null;
   }
 }
 
@@ -318,7 +340,8 @@ async function signInPage(page: Page) {
   await page.getByLabel("Email").fill("demo@keyward.dev");
   await page.getByLabel("Password").fill("demo-password-1");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("current-user")).toHaveText("demo@keyward.dev");
+  // Generous: argon2id on a machine busy with the fuzz.
+  await expect(page.getByTestId("current-user")).toHaveText("demo@keyward.dev", { timeout: 30_000 });
 }
 
 async function sessionCookie(page: Page): Promise<string> {
@@ -496,7 +519,7 @@ test("CSRF: session writes need our own origin; server actions from elsewhere ar
   expect(ok.status).toBe(201);
 
   // A server action (any page accepts the POST) from a foreign origin, and with neither header.
-  for (const headers of [{ Origin: "https://evil.example" }, {}]) {
+  for (const headers of [{ Origin: "https://evil.example" }, {}] as Record<string, string>[]) {
     const res = await send({
       method: "POST",
       path: "/sign-up",
@@ -644,7 +667,12 @@ test("secrets sweep: a secret sent anywhere lands nowhere; every partner request
       if (fs.readFileSync(file).includes(bodyPart)) found.push(`${path.basename(file)} holds ${s.slice(0, 16)}…`);
     if (server.output().includes(bodyPart)) found.push(`server output holds ${s.slice(0, 16)}…`);
     for (const a of answers) {
-      if (!a.createsSecret && a.text.includes(bodyPart)) found.push(`answer (${a.label}) holds ${s.slice(0, 16)}…`);
+      if (!a.createsSecret && a.text.includes(bodyPart)) {
+        const at = a.text.indexOf(bodyPart);
+        found.push(
+          `answer (${a.label}) holds ${s.slice(0, 16)}…: ${a.text.slice(Math.max(0, at - 120), at).replace(/kwsec_\w+/g, "…")}`,
+        );
+      }
     }
   }
 

@@ -62,6 +62,23 @@ export function preflight(method: string, rawUrl: string): Preflight {
     url = pathname + search;
   }
   const isApi = pathname.startsWith(API_PREFIX);
+  if (isApi) {
+    // Next.js answers these with a redirect (or its HTML 404) that no route sees, so nothing would log them:
+    // a dot segment ("..", "%2e%2e") is no route of ours; a doubled or trailing slash is the same route.
+    if (pathname.split("/").some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment))) {
+      return {
+        kind: "refuse",
+        error: new ApiError("not_found", "No API route has this path. The routes are listed at /api/v1/openapi.json."),
+        route: null,
+        logged: true,
+      };
+    }
+    const canonical = pathname.replace(/\/{2,}/g, "/").replace(/\/+$/, "");
+    if (canonical !== pathname) {
+      pathname = canonical;
+      url = pathname + search;
+    }
+  }
   if (!ROUTABLE_METHODS.has(method)) {
     return {
       kind: "refuse",

@@ -1,5 +1,7 @@
 import "server-only";
 import { db } from "../db";
+import { toDate } from "../db/log-db";
+import { services } from "../services";
 import { ownerFilter, type Actor } from "../auth/actor";
 import { normaliseScopes } from "../scopes";
 import { parseJsonArray } from "./key-view";
@@ -39,28 +41,33 @@ export async function keysNeedingAttention(actor: Actor, now = new Date()): Prom
     });
   }
 
-  const revokedTries = await db().requestLog.groupBy({
-    by: ["keyId"],
-    where: { ...mine, errorCode: "key_revoked", timestamp: { gte: new Date(now.getTime() - 7 * DAY) } },
-    _count: { _all: true },
-    _max: { timestamp: true },
-    orderBy: { _count: { keyId: "desc" } },
-    take: 20,
-  });
+  const logDb = services().logDb;
+  const revokedTries = await logDb.kysely
+    .selectFrom("RequestLog")
+    .select((eb) => ["keyId", eb.fn.countAll<number>().as("tries"), eb.fn.max("timestamp").as("last")])
+    .where("errorCode", "=", "key_revoked")
+    .where("timestamp", ">=", logDb.time(now.getTime() - 7 * DAY))
+    .where("keyId", "is not", null)
+    .$if(owner !== null, (q) => q.where("ownerId", "=", owner!))
+    .groupBy("keyId")
+    .orderBy("tries", "desc")
+    .limit(20)
+    .execute();
   if (revokedTries.length) {
     const keys = await db().apiKey.findMany({
-      where: { keyId: { in: revokedTries.map((r) => r.keyId!).filter(Boolean) } },
+      where: { keyId: { in: revokedTries.map((r) => r.keyId!) } },
     });
     const byId = new Map(keys.map((k) => [k.keyId, k]));
     for (const r of revokedTries) {
       const k = r.keyId ? byId.get(r.keyId) : undefined;
       if (!k) continue;
+      const tries = Number(r.tries);
       items.push({
         keyId: k.keyId,
         name: k.name,
         partner: k.partner,
         reason: "revoked_still_used",
-        detail: `revoked, but tried ${r._count._all} time${r._count._all === 1 ? "" : "s"} in the last 7 days (last ${r._max.timestamp?.toISOString()})`,
+        detail: `revoked, but tried ${tries} time${tries === 1 ? "" : "s"} in the last 7 days (last ${toDate(r.last).toISOString()})`,
       });
     }
   }

@@ -28,12 +28,12 @@ describe("preflight: what reaches Next.js", () => {
     expect(preflight("GET", url)).toEqual({ kind: "pass", url: rewritten });
   });
 
-  test.each([
-    ["/api/v1/inventory/"],
-    ["/api/v1//inventory"],
-  ])("an API path with a doubled or trailing slash (%s) goes on as the route it names", (url) => {
-    expect(preflight("GET", `${url}?limit=1`)).toEqual({ kind: "pass", url: "/api/v1/inventory?limit=1" });
-  });
+  test.each([["/api/v1/inventory/"], ["/api/v1//inventory"]])(
+    "an API path with a doubled or trailing slash (%s) goes on as the route it names",
+    (url) => {
+      expect(preflight("GET", `${url}?limit=1`)).toEqual({ kind: "pass", url: "/api/v1/inventory?limit=1" });
+    },
+  );
 
   test.each([["/api/v1/inventory/.."], ["/api/v1/offers/%2e%2e/withdraw"], ["/api/v1/./keys"], ["/api/v1/keys/%2E"]])(
     "an API path with a dot segment (%s) is a logged 404, not Next's redirect",

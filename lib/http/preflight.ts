@@ -33,8 +33,7 @@ const API_PATHS: { pattern: RegExp; path: string; methods: Set<string> }[] = (()
 
 /** What the server does with a request before Next.js sees it. */
 export type Preflight =
-  | { kind: "pass"; url?: string }
-  | { kind: "refuse"; error: ApiError; route: string | null; logged: boolean };
+  { kind: "pass"; url?: string } | { kind: "refuse"; error: ApiError; route: string | null; logged: boolean };
 
 function isValidPercentEncoding(pathname: string): boolean {
   try {

@@ -89,7 +89,8 @@ function once<T>(id: string, make: () => Promise<T>): Promise<T> {
 /** The resource a call addresses, of the owner and environment asked: fresh when the call changes it. */
 async function resourceFor(route: ApiRoute, owner: UserActor, env: KeyEnvironment): Promise<Record<string, string>> {
   if (route.tag === "Inventory") return { id: itemId };
-  if (route.method === "GET") return once(`${route.tag}:${owner.userId}:${env}`, () => freshResource(route, owner, env));
+  if (route.method === "GET")
+    return once(`${route.tag}:${owner.userId}:${env}`, () => freshResource(route, owner, env));
   return freshResource(route, owner, env);
 }
 
@@ -150,7 +151,9 @@ beforeAll(async () => {
   for (const owner of [alice, bob]) {
     for (const env of KEY_ENVIRONMENTS) {
       const offerIds = new Set([await newOffer(owner, env)]);
-      const keyIds = new Set((await db().apiKey.findMany({ where: { ownerId: owner.userId, environment: env } })).map((k) => k.keyId));
+      const keyIds = new Set(
+        (await db().apiKey.findMany({ where: { ownerId: owner.userId, environment: env } })).map((k) => k.keyId),
+      );
       seeded.set(`${owner.userId}:${env}`, { offers: offerIds, keys: keyIds });
     }
   }
@@ -242,7 +245,9 @@ describe.each(ALL_API_ROUTES.map((r) => [r.operationId, r] as const))("%s", (ope
         // Asked for both owners' seeded rows by key id: only the caller's own, of the environments it sees.
         const rows: { keyId: string | null }[] = res.body!.data;
         expect(rows.map((r) => r.keyId).sort()).toEqual(
-          visibleEnvironments(route, env).map((e) => `kw_${e}_${ALICE_LOG_KEY}`).sort(),
+          visibleEnvironments(route, env)
+            .map((e) => `kw_${e}_${ALICE_LOG_KEY}`)
+            .sort(),
         );
       }
     },

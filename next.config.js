@@ -10,18 +10,8 @@ const nextConfig = {
   experimental: { turbopackMinify: { server: false, client: true } },
   // The benchmark's unguarded twin (app/api/bench/**/route.bench.ts) is routed only in a bench build.
   pageExtensions: process.env.KEYWARD_BENCH_BUILD === "1" ? ["tsx", "ts", "bench.ts"] : ["tsx", "ts"],
-  async headers() {
-    return [
-      {
-        source: "/:path*",
-        headers: [
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "X-Frame-Options", value: "DENY" },
-          { key: "Referrer-Policy", value: "same-origin" },
-        ],
-      },
-    ];
-  },
+  // Security headers are set by scripts/server.ts (lib/http/security-headers.ts) and proxy.ts (the pages' CSP):
+  // they depend on the request (HSTS over https, a nonce per page), which next.config's headers() cannot see.
 };
 
 module.exports = nextConfig;

@@ -123,9 +123,15 @@ test("sign-up explains a bad email and a weak password next to each field", asyn
   await expect(page).toHaveURL(/\/sign-up/);
 });
 
-test("sign-up with an email already in use says so", async ({ page }) => {
+test("sign-up with an email already in use does not say so: it goes on to sign-in as after any sign-up", async ({
+  page,
+}) => {
   await signUp(page, "demo@keyward.dev");
-  await expect(page.getByLabel("Email")).toHaveAccessibleDescription(/already exists/);
+  await expect(page).toHaveURL(/\/sign-in$/);
+  await expect(page.getByText(/already/i)).toHaveCount(0);
+  // The account is untouched: its own password still signs in.
+  await signIn(page, "demo@keyward.dev", "demo-password-1");
+  await expect(page).toHaveURL(/\/$/);
 });
 
 test("an unauthenticated visit to /keys goes to sign-in", async ({ page }) => {

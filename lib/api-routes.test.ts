@@ -110,7 +110,9 @@ describe("route catalog", () => {
       "ip_not_allowed",
     ];
     const always = [...guard, "insufficient_scope", "rate_limited", "storage_unavailable", "internal_error"];
-    expect(errorCodesOf(API_ROUTES.getInventoryItem).sort()).toEqual([...always, "not_found"].sort());
+    expect(errorCodesOf(API_ROUTES.getInventoryItem).sort()).toEqual(
+      [...always, "validation_failed", "not_found"].sort(),
+    );
     expect(errorCodesOf(API_ROUTES.listInventory).sort()).toEqual([...always, "validation_failed"].sort());
     expect(errorCodesOf(API_ROUTES.createOffer).sort()).toEqual(
       [

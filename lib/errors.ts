@@ -2,39 +2,16 @@ import "server-only";
 import { PrismaClientKnownRequestError } from "@prisma/client/runtime/client";
 import { z } from "zod";
 import { describeStorageFailure, isStorageFailure } from "./db/storage-failure";
+import { ERROR_STATUS, errorBody, type ErrorCode } from "./error-body";
+import { findString, isMalformedText } from "./well-formed-text";
+import { containsSecret, redactSecrets } from "./security/redact-secrets";
 import { services } from "./services";
 
 /**
  * One error type for the whole house. Anything in lib/ throws ApiError; the edges (route handlers, server
  * actions, the API-key guard) turn it into the one error body with toErrorResponse().
  */
-export const ERROR_STATUS = {
-  missing_credentials: 401,
-  invalid_credentials: 401,
-  key_revoked: 401,
-  key_expired: 401,
-  key_suspended: 401,
-  unauthenticated: 401,
-  ip_not_allowed: 403,
-  insufficient_scope: 403,
-  forbidden: 403,
-  not_found: 404,
-  method_not_allowed: 405,
-  conflict: 409,
-  item_unavailable: 409,
-  idempotency_conflict: 409,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  validation_failed: 400,
-  rate_limited: 429,
-  internal_error: 500,
-  service_unavailable: 503,
-  storage_unavailable: 503,
-} as const;
-
-export type ErrorCode = keyof typeof ERROR_STATUS;
-
-const DOCS_BASE = "/docs#errors";
+export { ERROR_STATUS, type ErrorCode } from "./error-body";
 
 export class ApiError extends Error {
   readonly code: ErrorCode;
@@ -80,22 +57,28 @@ function validationError(error: z.ZodError, root?: string): ApiError {
   return new ApiError("validation_failed", message, { details: issuesDetail(...issues) });
 }
 
-/** Parse with a zod schema, throwing the project's validation error (400) on failure. */
+/**
+ * Parse with a zod schema, throwing the project's validation error (400) on failure. Whatever the schema says,
+ * two kinds of text are refused first: text that is not well-formed UTF-16 (a lone surrogate), and a Keyward
+ * secret in any field, so that a secret pasted into a name, a note or a filter is never stored or echoed.
+ */
 export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown, root?: string): z.infer<T> {
+  const field = (at: string) => [root, at].filter(Boolean).join(".") || "(body)";
+  const malformed = findString(input, isMalformedText);
+  if (malformed !== null) {
+    throw invalidField(field(malformed), "contains a lone UTF-16 surrogate (\\ud800-\\udfff outside a pair)");
+  }
+  const secret = findString(input, containsSecret);
+  if (secret !== null) {
+    throw invalidField(
+      field(secret),
+      "contains a Keyward API secret; secrets go only in X-API-Secret (or HTTP Basic), never in a field",
+    );
+  }
   const result = schema.safeParse(input);
   if (!result.success) throw validationError(result.error, root);
   return result.data;
 }
-
-type ErrorBody = {
-  error: {
-    code: ErrorCode;
-    message: string;
-    requestId: string;
-    docs: string;
-    details?: Record<string, unknown>;
-  };
-};
 
 /** Seconds a client should wait before retrying after storage_unavailable. */
 export const STORAGE_RETRY_AFTER_SECONDS = 5;
@@ -129,18 +112,6 @@ export function toApiError(err: unknown): ApiError {
   );
 }
 
-function errorBody(err: ApiError, requestId: string): ErrorBody {
-  return {
-    error: {
-      code: err.code,
-      message: err.message,
-      requestId,
-      docs: `${DOCS_BASE}-${err.code}`,
-      ...(err.details ? { details: err.details } : {}),
-    },
-  };
-}
-
 /**
  * Log a 5xx once: a storage failure as one line (the state is the news, and a full disk fails every write:
  * a stack per request would bury the log), anything else with its stack.
@@ -160,7 +131,12 @@ export function logServerError(apiError: ApiError, what: string): void {
 export function toErrorResponse(err: unknown, requestId: string, extraHeaders: Record<string, string> = {}): Response {
   const apiError = toApiError(err);
   logServerError(apiError, `request ${requestId}`);
-  return Response.json(errorBody(apiError, requestId), {
+  // An error message may quote the input (an id, a value): a secret sent where it does not belong is not echoed.
+  const plain = errorBody(apiError, requestId);
+  const json = JSON.stringify(plain);
+  const redacted = redactSecrets(json);
+  const body = redacted === json ? plain : (JSON.parse(redacted) as unknown);
+  return Response.json(body, {
     status: apiError.status,
     headers: { "X-Request-Id": requestId, "Cache-Control": "no-store", ...extraHeaders, ...(apiError.headers ?? {}) },
   });

@@ -10,6 +10,7 @@ const SOURCES = [
   "next.config.js",
   "package.json",
   "instrumentation.ts",
+  "proxy.ts",
   "postcss.config.mjs",
   "tsconfig.json",
 ];

@@ -1,6 +1,8 @@
 import http from "node:http";
 import next from "next";
 import { CLIENT_IP_HEADER } from "../lib/http/client-ip";
+import { answerPreflightRefusal, preflight } from "../lib/http/preflight";
+import { securityHeaders } from "../lib/http/security-headers";
 import { closeServices, services } from "../lib/services";
 
 /**
@@ -20,6 +22,16 @@ export async function startServer(opts: { port: number; host: string }): Promise
     // While stopping, answer what arrives but close the connection after it: a busy keep-alive client would
     // otherwise hold its socket open forever and the server could never finish closing.
     if (stopping) res.setHeader("Connection", "close");
+    for (const [name, value] of securityHeaders(req.headers, services().env, req.url)) res.setHeader(name, value);
+    const verdict = preflight(req.method ?? "", req.url ?? "/");
+    if (verdict.kind === "refuse") {
+      answerPreflightRefusal(req, res, verdict).catch((err: unknown) => {
+        log.error({ err }, "could not answer a refused request");
+        res.destroy();
+      });
+      return;
+    }
+    if (verdict.url !== undefined) req.url = verdict.url;
     void handle(req, res);
   });
   server.keepAliveTimeout = 65_000;

@@ -4,6 +4,7 @@ import { services } from "@/lib/services";
 import { ApiError } from "@/lib/errors";
 import { clientIp } from "@/lib/http/client-ip";
 import { signInWithCredentials, type Role } from "@/lib/auth/users";
+import { safeCallbackPath } from "@/components/auth/callback-url";
 
 declare module "next-auth" {
   interface Session {
@@ -31,9 +32,33 @@ function toHeaders(raw: Record<string, unknown> | undefined): Headers {
   return headers;
 }
 
+/**
+ * Where next-auth may send the browser after signing in or out: a path on this site, else the home page.
+ * next-auth's default calls `new URL(url)` on the raw callbackUrl, which throws (a 500) for values like
+ * "%2F%2Fevil.example"; here nothing throws and nothing leaves the site ("//evil.example", "javascript:…").
+ */
+export function sameSiteRedirect({ url, baseUrl }: { url: string; baseUrl: string }): string {
+  const base = baseUrl.replace(/\/+$/, "");
+  let path = url;
+  try {
+    const absolute = new URL(url);
+    if (absolute.origin !== new URL(base).origin) return `${base}/`;
+    path = absolute.pathname + absolute.search + absolute.hash;
+  } catch {
+    // Not an absolute URL: a path (checked below), or garbage (refused below).
+  }
+  // Signing out lands on the sign-in page, so auth pages are fine here (the sign-in form refuses them itself).
+  return `${base}${safeCallbackPath(path, "/", { allowAuthPages: true })}`;
+}
+
 /** Dashboard sign-in: email + password (argon2id), JWT sessions signed with the server's session secret. */
 export const sessionOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: 12 * 3600 },
+  // Secure cookies (and the __Secure-/__Host- prefixes) whenever the public URL is https, decided here rather
+  // than left to next-auth's reading of NEXTAUTH_URL.
+  get useSecureCookies() {
+    return (services().env.NEXTAUTH_URL ?? "").startsWith("https://");
+  },
   pages: { signIn: "/sign-in" },
   // A getter: the secret is read (or generated into the data folder) at request time, never at build time.
   get secret() {
@@ -57,6 +82,9 @@ export const sessionOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
+    async redirect(params) {
+      return sameSiteRedirect(params);
+    },
     async jwt({ token, user }) {
       if (user) {
         token.uid = user.id;

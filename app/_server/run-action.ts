@@ -1,4 +1,5 @@
 import { logServerError, toApiError, type ErrorCode } from "@/lib/errors";
+import { redactSecrets } from "@/lib/security/redact-secrets";
 
 /** What a server action returns: data, or the project's error shape (never a thrown error to the client). */
 export type ActionResult<T> =
@@ -14,6 +15,7 @@ export async function runAction<T>(fn: () => Promise<T>): Promise<ActionResult<T
     const issues = (apiError.details?.issues ?? []) as { field: string; message: string }[];
     // The first issue per field is the one to fix first (zod also reports later checks of the same field).
     const fields = issues.length ? Object.fromEntries(issues.toReversed().map((i) => [i.field, i.message])) : undefined;
-    return { ok: false, error: { code: apiError.code, message: apiError.message, ...(fields ? { fields } : {}) } };
+    const message = redactSecrets(apiError.message);
+    return { ok: false, error: { code: apiError.code, message, ...(fields ? { fields } : {}) } };
   }
 }

@@ -11,7 +11,11 @@ const AUTH_PAGES = new Set(["/sign-in", "/sign-up"]);
  * would make the sign-in page an open redirect. The path is resolved the way a browser would, and the
  * normalised, percent-encoded form is returned. Never throws: the value comes straight from the query string.
  */
-export function safeCallbackPath(raw: string | null | undefined, fallback = "/"): string {
+export function safeCallbackPath(
+  raw: string | null | undefined,
+  fallback = "/",
+  opts: { allowAuthPages?: boolean } = {},
+): string {
   if (!raw || raw.length > MAX_LENGTH || !raw.startsWith("/") || CONTROL_OR_BACKSLASH.test(raw)) return fallback;
   let url: URL;
   try {
@@ -22,6 +26,6 @@ export function safeCallbackPath(raw: string | null | undefined, fallback = "/")
   // Dot segments can collapse into a protocol-relative path: "/.//evil.example" resolves to "//evil.example".
   if (url.origin !== BASE || url.pathname.startsWith("//")) return fallback;
   // Back to sign-in after signing in would be a loop.
-  if (AUTH_PAGES.has(url.pathname)) return fallback;
+  if (AUTH_PAGES.has(url.pathname) && !opts.allowAuthPages) return fallback;
   return url.pathname + url.search + url.hash;
 }

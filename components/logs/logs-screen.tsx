@@ -54,6 +54,8 @@ export function LogsScreen({
   );
 
   const query = toSearchParams(params).toString();
+  const resolvedRange = (page ?? stats)?.range;
+  const clampedRange = resolvedRange?.clamped ? resolvedRange : null;
   const filtered = Object.keys(toFilterInput({ ...params, range: "" })).length > 0;
   const ownerEmails = support ? Object.fromEntries((options.users ?? []).map((u) => [u.id, u.email])) : undefined;
 
@@ -80,6 +82,13 @@ export function LogsScreen({
       </div>
 
       <LogsFilters key={query} params={params} options={options} showUsers={support} onApply={navigate} />
+
+      {clampedRange ? (
+        <Alert tone="info" title="Time range limited" className="logs-range-clamped">
+          The log keeps requests for a limited time and none from the future, so this view shows{" "}
+          {clampedRange.from.slice(0, 16).replace("T", " ")} to {clampedRange.to.slice(0, 16).replace("T", " ")} UTC.
+        </Alert>
+      ) : null}
 
       {stats ? (
         <>

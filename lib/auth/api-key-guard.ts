@@ -14,12 +14,14 @@ import { newRequestId } from "../http/request-id";
 import { queryParams } from "../http/query-params";
 import { readJsonBody } from "../http/read-json";
 import { clientIp } from "../http/client-ip";
+import { checkSameOrigin, CROSS_SITE_MESSAGE, isStateChanging } from "../http/same-origin";
 import { isWellFormedKeyId, isWellFormedSecret } from "../keys/key-format";
 import { hashSecret, hashesEqual } from "../keys/secret-hash";
 import type { CachedKey } from "../keys/key-cache";
 import { rateLimitedError, rateLimitHeaders } from "../rate-limit/rate-limiter";
 import { services } from "../services";
 import type { LogEntry } from "../logs/log-entry";
+import { redactOptional, redactSecrets } from "../security/redact-secrets";
 import type { Actor } from "./actor";
 import { looksLikeSecret, readCredentials, SECRET_AS_KEY_ID_HINT } from "./credentials";
 
@@ -191,23 +193,11 @@ async function parseInput(route: ApiRoute, req: Request, nextCtx: NextContext | 
   return { params, query, headers, body };
 }
 
-/** Session-authenticated writes must come from our own pages (SameSite cookies plus an Origin check). */
+/** Session-authenticated writes must come from our own pages (SameSite cookies plus lib/http/same-origin.ts). */
 function assertSameOrigin(req: Request): void {
-  if (req.method === "GET" || req.method === "HEAD") return;
-  const origin = req.headers.get("origin");
-  if (!origin) return;
-  const host =
-    (services().env.KEYWARD_TRUST_PROXY === "1" ? req.headers.get("x-forwarded-host") : null) ??
-    req.headers.get("host");
-  let originHost: string | null = null;
-  try {
-    originHost = new URL(origin).host;
-  } catch {
-    // "Origin: null" (sandboxed frames, some redirects) or garbage: not our page.
-  }
-  if (!host || originHost !== host) {
-    throw new ApiError("forbidden", "Cross-site requests with a dashboard session are not allowed; use an API key.");
-  }
+  if (!isStateChanging(req.method)) return;
+  const verdict = checkSameOrigin(req.headers, services().env.NEXTAUTH_URL, req.url);
+  if (!verdict.ok) throw new ApiError("forbidden", CROSS_SITE_MESSAGE, { details: { reason: verdict.reason } });
 }
 
 const UNAUTHENTICATED = new Set(["missing_credentials", "invalid_credentials"]);
@@ -321,11 +311,12 @@ export function withApiKey<R extends ApiRoute, Result extends HandlerResult<R>>(
         environment: key?.environment ?? null,
         method: req.method,
         route: route.path,
-        path: new URL(req.url).pathname,
+        // A secret pasted into the path or the user agent never reaches the log (nor its spool).
+        path: redactSecrets(new URL(req.url).pathname),
         status: response.status,
         latencyMs: performance.now() - started,
         ip,
-        userAgent: req.headers.get("user-agent"),
+        userAgent: redactOptional(req.headers.get("user-agent")),
         errorCode,
         secretSlot: slot,
         scopeUsed: response.status < 400 ? route.scope : null,

@@ -140,7 +140,26 @@ describe("signUp", () => {
       { email, password: PASSWORD, name: "Ada" },
       { ip: "203.0.113.20", throttle: freshThrottle() },
     );
-    expect(user).toMatchObject({ email, name: "Ada", role: "user" });
+    expect(user).toEqual({ email, user: expect.objectContaining({ email, name: "Ada", role: "user" }) });
+  });
+
+  test("an email that has an account gets the same answer, and nothing changes", async () => {
+    const email = uniqueEmail("taken");
+    const first = await signUp({ email, password: PASSWORD }, { ip: "203.0.113.25", throttle: freshThrottle() });
+    const before = await db().user.findUniqueOrThrow({ where: { email } });
+    const again = await signUp(
+      { email: email.toUpperCase(), password: "another-password-2", name: "Mallory" },
+      { ip: "203.0.113.25", throttle: freshThrottle() },
+    );
+    expect(again).toEqual({ email, user: null });
+    expect(first.user).not.toBeNull();
+    const result = await runAction(() =>
+      signUp({ email, password: PASSWORD }, { ip: "203.0.113.25", throttle: freshThrottle() }).then(({ email: e }) => ({
+        email: e,
+      })),
+    );
+    expect(result).toEqual({ ok: true, data: { email } });
+    expect(await db().user.findUniqueOrThrow({ where: { email } })).toEqual(before);
   });
 
   test.each([

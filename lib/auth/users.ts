@@ -2,7 +2,7 @@ import "server-only";
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { db } from "../db";
-import { ApiError, issuesDetail, parseOrThrow } from "../errors";
+import { ApiError, parseOrThrow, toApiError } from "../errors";
 import { services } from "../services";
 import { retryAfterPhrase, type AuthThrottle, type SignInVerdict, type Verdict } from "../rate-limit/auth-throttle";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./password";
@@ -41,22 +41,30 @@ type AuthContext = {
   wait?: (ms: number) => Promise<unknown>;
 };
 
+/**
+ * Create an account. An email that already has one gets the same treatment and, to the caller, the same
+ * answer (`user: null` here, which the edge reports as it reports a success): the password is hashed all the same,
+ * nothing is written, and no message says the address is taken, so sign-up cannot be used to learn who has
+ * an account. `email` is the normalised address either way. (Whether the chosen password then signs in still differs; only email verification could hide
+ * that, and Keyward sends no mail. See SECURITY.md.)
+ */
 export async function signUp(
   input: unknown,
   { ip, throttle = services().authThrottle, role = "user" }: AuthContext & { role?: Role },
-): Promise<SessionUser> {
+): Promise<{ email: string; user: SessionUser | null }> {
   const { email, password, name } = parseOrThrow(signUpInput, input);
   throwIfThrottled(await throttle.beforeSignUp(ip), "Too many sign-up attempts from your network.");
+  const passwordHash = await hashPassword(password);
   const existing = await db().user.findUnique({ where: { email }, select: { id: true } });
-  if (existing) {
-    throw new ApiError("conflict", "An account with this email already exists. Sign in instead.", {
-      details: issuesDetail({ field: "email", message: "An account with this email already exists." }),
-    });
+  if (existing) return { email, user: null };
+  try {
+    const user = await db().user.create({ data: { email, name: name || null, role, passwordHash } });
+    return { email, user: toSessionUser(user) };
+  } catch (err) {
+    // Two sign-ups for one new email at once: the loser is treated as "already taken", like any other.
+    if (toApiError(err).code === "conflict") return { email, user: null };
+    throw err;
   }
-  const user = await db().user.create({
-    data: { email, name: name || null, role, passwordHash: await hashPassword(password) },
-  });
-  return toSessionUser(user);
 }
 
 /**

@@ -29,9 +29,13 @@ const optionalText = (max: number) =>
     .nullable()
     .optional();
 
+/** Four-digit years only: the database and ISO 8601's usual form end at 9999-12-31. */
+const LAST_EXPIRY_MS = Date.UTC(10000, 0, 1) - 1;
+
 const futureDate = z.coerce
   .date({ error: "expected an ISO 8601 date-time" })
   .refine((d) => d.getTime() > Date.now(), "must be in the future")
+  .refine((d) => d.getTime() <= LAST_EXPIRY_MS, "must be on or before 9999-12-31T23:59:59.999Z")
   .nullable()
   .optional();
 

@@ -1,6 +1,7 @@
 import "server-only";
 import pino, { type DestinationStream, type Logger } from "pino";
 import type { Env } from "../config/env";
+import { redactSecrets } from "../security/redact-secrets";
 
 export type { Logger } from "pino";
 
@@ -44,7 +45,9 @@ type LoggerOptions = Pick<Env, "KEYWARD_LOG_LEVEL" | "KEYWARD_LOG_FORMAT">;
  */
 export function createLogger(env: LoggerOptions, destination?: DestinationStream): Logger {
   const format = env.KEYWARD_LOG_FORMAT ?? (process.stdout.isTTY ? "pretty" : "json");
-  const out = destination ?? (format === "pretty" ? prettyStream() : pino.destination({ dest: 1, sync: true }));
+  const out = redacting(
+    destination ?? (format === "pretty" ? prettyStream() : pino.destination({ dest: 1, sync: true })),
+  );
   return pino(
     {
       level: env.KEYWARD_LOG_LEVEL,
@@ -70,6 +73,14 @@ export function formatPretty(line: string): string {
   const err = event.err as { stack?: string; message?: string } | undefined;
   const detail = err ? `\n${err.stack ?? err.message ?? JSON.stringify(err)}` : "";
   return `[keyward] ${level}${event.msg ?? ""}${extras}${detail}\n`;
+}
+
+/**
+ * Field names are censored above; a secret inside a message, a URL or an error's text is caught here, on the
+ * finished line, whatever field carries it.
+ */
+function redacting(out: DestinationStream): DestinationStream {
+  return { write: (line: string) => void out.write(redactSecrets(line)) };
 }
 
 function prettyStream(): DestinationStream {

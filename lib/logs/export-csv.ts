@@ -6,6 +6,7 @@ import type { Actor } from "../auth/actor";
 import { logFilterInput } from "./log-query-input";
 import { toDate } from "../db/log-db";
 import { logRowWhere, resolveLogFilter } from "./log-filter";
+import { rangeOut, type ResolvedRange } from "./query-logs";
 import { keysetAfter } from "./query-logs";
 
 export const CSV_COLUMNS = [
@@ -42,10 +43,11 @@ const CSV_OPTIONS = { escape_formulas: true } as const;
 export async function exportLogsCsv(
   actor: Actor,
   input: unknown,
-  opts: { maxRows?: number; now?: Date; rowsPerChunk?: number } = {},
+  opts: { maxRows?: number; now?: Date; rowsPerChunk?: number; onRange?: (range: ResolvedRange) => void } = {},
 ): Promise<ReadableStream<Uint8Array>> {
   const f = parseOrThrow(logFilterInput, input, "query");
   const filter = await resolveLogFilter(actor, f, opts.now);
+  opts.onRange?.(rangeOut(filter.range));
   const maxRows = opts.maxRows ?? 1_000_000;
   const perChunk = opts.rowsPerChunk ?? ROWS_PER_CHUNK;
   const logDb = services().logDb;

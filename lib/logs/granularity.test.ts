@@ -1,5 +1,12 @@
 import { describe, expect, it, test } from "vitest";
-import { bucketStart, bucketStarts, granularityFor, rollupWindow, type Granularity } from "./granularity";
+import {
+  bucketStart,
+  bucketStarts,
+  granularityFor,
+  MAX_CHART_POINTS,
+  rollupWindow,
+  type Granularity,
+} from "./granularity";
 import { ROLLUP_RESOLUTIONS } from "./log-store";
 import { PRESET_MS, resolveTimeRange, type TimeRange } from "./time-range";
 import { RANGE_PRESETS } from "./log-vocabulary";
@@ -78,9 +85,20 @@ describe("granularityFor", () => {
     }
   });
 
-  it("caps at daily buckets for spans beyond 180 days (more points rather than no chart)", () => {
+  it("keeps daily buckets beyond 180 days while they stay within 500 points (more points rather than no chart)", () => {
     expect(granularityFor(spanRange(180 * DAY))).toEqual({ size: DAY, source: "hour" });
-    expect(granularityFor(spanRange(3 * 365 * DAY))).toEqual({ size: DAY, source: "hour" });
+    expect(granularityFor(spanRange(MAX_CHART_POINTS * DAY))).toEqual({ size: DAY, source: "hour" });
+  });
+
+  test.each([
+    ["500 days and a millisecond", MAX_CHART_POINTS * DAY + 1, 7 * DAY],
+    ["3 years", 3 * 365 * DAY, 7 * DAY],
+    // 739,620 days: 212 weeks per bucket gives 499 buckets.
+    ["year 0 to 2026", Date.UTC(2026, 0, 1) - Date.parse("0000-01-01T00:00:00Z"), 212 * 7 * DAY],
+  ])("beyond, whole weeks bound the chart to 500 points: %s", (_label, span, size) => {
+    const range = spanRange(span);
+    expect(granularityFor(range)).toEqual({ size, source: "hour" });
+    expect(bucketStarts(range, size).length).toBeLessThanOrEqual(MAX_CHART_POINTS + 1);
   });
 
   test.each([
@@ -94,7 +112,8 @@ describe("granularityFor", () => {
     const day = spanRange(DAY);
     expect(granularityFor(day, 24)).toEqual({ size: HOUR, source: "hour" });
     expect(granularityFor(day, 23)).toEqual({ size: 3 * HOUR, source: "hour" });
-    expect(granularityFor(day, 1440)).toEqual({ size: MINUTE, source: "minute" });
+    // Asking for more than 500 points gets 500 at most.
+    expect(granularityFor(day, 1440)).toEqual({ size: 5 * MINUTE, source: "minute" });
   });
 });
 

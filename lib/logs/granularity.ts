@@ -17,11 +17,23 @@ const STEPS = [
 
 export type Granularity = { size: number; source: RollupResolution };
 
-/** The smallest bucket that keeps a chart at or under maxPoints; long ranges read hourly rollups. */
+/** No chart has more points than this, whatever range it is asked for. */
+export const MAX_CHART_POINTS = 500;
+
+const WEEK = 7 * 24 * HOUR;
+
+/**
+ * The smallest bucket that keeps a chart at or under maxPoints (itself at most MAX_CHART_POINTS); long ranges
+ * read hourly rollups. Past that, daily buckets while they stay within MAX_CHART_POINTS (more points rather
+ * than no chart), then whole weeks: the point count is bounded for any range.
+ */
 export function granularityFor(range: TimeRange, maxPoints = 180): Granularity {
+  const target = Math.min(Math.max(maxPoints, 1), MAX_CHART_POINTS);
   const span = Math.max(range.to.getTime() - range.from.getTime(), MINUTE);
-  for (const step of STEPS) if (span / step.size <= maxPoints) return step;
-  return STEPS[STEPS.length - 1]!;
+  for (const step of STEPS) if (span / step.size <= target) return step;
+  const day = STEPS[STEPS.length - 1]!;
+  if (span / day.size <= MAX_CHART_POINTS) return day;
+  return { size: Math.ceil(span / MAX_CHART_POINTS / WEEK) * WEEK, source: "hour" };
 }
 
 /** Bucket start for a timestamp (buckets are aligned to the epoch, i.e. UTC). */
@@ -33,7 +45,8 @@ export function bucketStart(timestampMs: number, size: number): number {
 export function bucketStarts(range: TimeRange, size: number): number[] {
   const first = bucketStart(range.from.getTime(), size);
   const out: number[] = [];
-  for (let t = first; t < range.to.getTime(); t += size) out.push(t);
+  // The cap is a backstop: granularityFor never asks for more (alignment adds at most one bucket).
+  for (let t = first; t < range.to.getTime() && out.length <= MAX_CHART_POINTS; t += size) out.push(t);
   return out;
 }
 

@@ -4,14 +4,16 @@ import { db } from "../db";
 import { environmentFilter, ownerFilter, type Actor } from "../auth/actor";
 import type { LogTables } from "../db/log-db";
 import type { LogFilterInput } from "./log-query-input";
-import { resolveTimeRange, type TimeRange } from "./time-range";
+import { boundTimeRange, resolveTimeRange, type BoundedTimeRange, type TimeRange } from "./time-range";
+import { retentionDays } from "./retention";
 
 /**
  * A log filter with the owner resolved: what every read of the log (pages, charts, CSV export) builds its WHERE
  * from, here and only here.
  */
 export type ResolvedLogFilter = {
-  range: TimeRange;
+  /** Bounded to the retention window and to now (lib/logs/time-range.ts boundTimeRange). */
+  range: BoundedTimeRange;
   /** null: every owner (support staff); "nobody": a support filter for a user that does not exist. */
   owner: string | null | "nobody";
   /** A test key reads only test traffic. */
@@ -42,7 +44,7 @@ async function ownerCondition(actor: Actor, user: string | undefined): Promise<s
 export async function resolveLogFilter(actor: Actor, f: LogFilterInput, now = new Date()): Promise<ResolvedLogFilter> {
   const status = f.status ?? [];
   return {
-    range: resolveTimeRange(f, now),
+    range: boundTimeRange(resolveTimeRange(f, now), now, Math.max(...Object.values(retentionDays()))),
     owner: await ownerCondition(actor, f.user),
     environment: environmentFilter(actor),
     keyIds: f.keyId ?? [],

@@ -83,5 +83,15 @@ export const logEntrySchema = z.object({
 export const logPageSchema = z.object({
   data: z.array(logEntrySchema),
   nextCursor: z.string().nullable().describe("Pass as `cursor` for the next page; null on the last page"),
-  range: z.object({ from: isoDateTime, to: isoDateTime }),
+  range: z
+    .object({
+      from: isoDateTime,
+      to: isoDateTime,
+      clamped: z
+        .boolean()
+        .describe(
+          "true when the requested from/to reached past the log's retention window (or into the future) and was moved to its edge",
+        ),
+    })
+    .describe("The time range the filter resolved to, bounded by the retention window"),
 });

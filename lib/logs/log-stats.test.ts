@@ -233,7 +233,7 @@ describe("logStats over rollups", () => {
     const stats = await logStats(alice, { range: "24h" }, NOW);
     expect(stats.source).toBe("rollups");
     expect(stats.bucketMs).toBe(15 * M);
-    expect(stats.range).toEqual({ from: new Date(T - D).toISOString(), to: NOW.toISOString() });
+    expect(stats.range).toEqual({ from: new Date(T - D).toISOString(), to: NOW.toISOString(), clamped: false });
     expect(stats.series).toHaveLength(D / (15 * M));
     expectStats(stats, expected(ownedBy(alice.userId), last24h, 15 * M, "rollups"));
   });

@@ -10,6 +10,7 @@ import { bucketIndex, BUCKET_COUNT, quantileFromHistogram } from "./latency-hist
 import { bucketStart, bucketStarts, granularityFor, rollupWindow, type Granularity } from "./granularity";
 import { logRowWhere, resolveLogFilter, rollupsCanAnswer, rollupWhere, type ResolvedLogFilter } from "./log-filter";
 import { statusClass } from "./log-entry";
+import { rangeOut, type ResolvedRange } from "./query-logs";
 
 type StatusClass = (typeof STATUS_FILTERS)[number];
 
@@ -20,7 +21,7 @@ export type SeriesPoint = { t: string } & Record<StatusClass, number> & {
   };
 
 export type LogStats = {
-  range: { from: string; to: string };
+  range: ResolvedRange;
   bucketMs: number;
   source: "rollups" | "raw";
   series: SeriesPoint[];
@@ -216,7 +217,7 @@ export async function logStats(actor: Actor, input: unknown, now = new Date()): 
   const endpointAggs = [...fold(data.endpoints)].sort((a, b) => b[1].count - a[1].count).slice(0, 10);
 
   return {
-    range: { from: range.from.toISOString(), to: range.to.toISOString() },
+    range: rangeOut(range),
     bucketMs: g.size,
     source,
     series,

@@ -6,6 +6,7 @@ import type { ExpressionBuilder } from "kysely";
 import { toDate, type LogTables } from "../db/log-db";
 import type { LogPageInput } from "./log-query-input";
 import type { LogEntry } from "./log-entry";
+import type { BoundedTimeRange } from "./time-range";
 import { logRowWhere, resolveLogFilter } from "./log-filter";
 
 /** A stored log row as the API and dashboard read it (no internal key id, no scope bookkeeping). */
@@ -15,17 +16,28 @@ export type LogRow = Omit<LogEntry, "timestamp" | "apiKeyId" | "scopeUsed" | "se
   secretSlot: string | null;
 };
 
-export type LogPage = { data: LogRow[]; nextCursor: string | null; range: { from: string; to: string } };
+/** The range a query used; `clamped`: the one asked for reached past the retention window or into the future. */
+export type ResolvedRange = { from: string; to: string; clamped: boolean };
+
+export type LogPage = { data: LogRow[]; nextCursor: string | null; range: ResolvedRange };
+
+export function rangeOut(range: BoundedTimeRange): ResolvedRange {
+  return { from: range.from.toISOString(), to: range.to.toISOString(), clamped: range.clamped };
+}
 
 export function encodeCursor(row: { timestamp: Date; id: string }): string {
   return Buffer.from(`${row.timestamp.getTime()}:${row.id}`).toString("base64url");
 }
 
+/** The largest epoch milliseconds a Date holds (year 275760); a cursor past it is not one this API wrote. */
+const MAX_DATE_MS = 8.64e15;
+
 export function decodeCursor(cursor: string): { timestamp: Date; id: string } {
   const text = Buffer.from(cursor, "base64url").toString("utf8");
   const colon = text.indexOf(":");
-  const ms = Number(text.slice(0, colon));
-  if (colon <= 0 || !Number.isFinite(ms)) {
+  const digits = text.slice(0, colon);
+  const ms = Number(digits);
+  if (colon <= 0 || !/^-?\d+$/.test(digits) || !Number.isSafeInteger(ms) || Math.abs(ms) > MAX_DATE_MS) {
     throw invalidField("query.cursor", "not a cursor this API returned");
   }
   return { timestamp: new Date(ms), id: text.slice(colon + 1) };
@@ -113,6 +125,6 @@ export async function queryLogs(actor: Actor, q: LogPageInput, now = new Date())
     data: page,
     nextCursor:
       rows.length > q.limit && last ? encodeCursor({ timestamp: new Date(last.timestamp), id: last.id }) : null,
-    range: { from: range.from.toISOString(), to: range.to.toISOString() },
+    range: rangeOut(range),
   };
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, test, vi } from "vitest";
-import { PRESET_MS, resolveTimeRange } from "./time-range";
+import { boundTimeRange, PRESET_MS, resolveTimeRange } from "./time-range";
 import { RANGE_PRESETS } from "./log-vocabulary";
 
 const NOW = new Date("2026-03-29T01:30:00.000Z"); // a DST change in Europe: ranges are plain milliseconds
@@ -52,5 +52,41 @@ describe("resolveTimeRange with a frozen clock", () => {
   it("an explicit now argument wins over the clock", () => {
     const now = new Date("2030-01-01T00:00:00.000Z");
     expect(resolveTimeRange({ range: "15m" }, now)).toEqual({ from: new Date("2029-12-31T23:45:00.000Z"), to: now });
+  });
+});
+
+describe("boundTimeRange (the retention window)", () => {
+  const now = new Date("2026-06-01T00:00:00.000Z");
+  const DAY = 86_400_000;
+
+  it("leaves a range inside the window alone", () => {
+    const range = { from: new Date(now.getTime() - 7 * DAY), to: new Date(now.getTime() - DAY) };
+    expect(boundTimeRange(range, now, 30)).toEqual({ ...range, clamped: false });
+  });
+
+  test.each([
+    ["year 0", "0000-01-01T00:00:00.000Z"],
+    ["the first instant a Date holds", "-271821-04-20T00:00:00.000Z"],
+    ["one millisecond too early", new Date(now.getTime() - 30 * DAY - 1).toISOString()],
+  ])("moves a from at %s to the oldest retained instant", (_label, from) => {
+    expect(boundTimeRange({ from: new Date(from), to: now }, now, 30)).toEqual({
+      from: new Date(now.getTime() - 30 * DAY),
+      to: now,
+      clamped: true,
+    });
+  });
+
+  it("moves a to in the future back to now", () => {
+    const from = new Date(now.getTime() - DAY);
+    expect(boundTimeRange({ from, to: new Date("+275760-09-13T00:00:00.000Z") }, now, 30)).toEqual({
+      from,
+      to: now,
+      clamped: true,
+    });
+  });
+
+  it("a range wholly in the future collapses to an empty range at now", () => {
+    const range = { from: new Date("2100-01-01T00:00:00.000Z"), to: new Date("2200-01-01T00:00:00.000Z") };
+    expect(boundTimeRange(range, now, 30)).toEqual({ from: now, to: now, clamped: true });
   });
 });

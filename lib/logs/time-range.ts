@@ -21,3 +21,25 @@ export function resolveTimeRange(
   const span = PRESET_MS[input.range ?? fallback];
   return { from: new Date(to.getTime() - span), to };
 }
+
+export const DAY_MS = 86_400_000;
+
+/** A range moved inside what the log can hold; `clamped` says the caller asked for more than that. */
+export type BoundedTimeRange = TimeRange & { clamped: boolean };
+
+/**
+ * Keep a range inside the retention window: `from` no earlier than the oldest data the log keeps (raw rows
+ * or rollups, whichever lives longer), `to` no later than now (nothing is logged in the future). A range
+ * asked from year 0 would otherwise cost a chart point per day since then; dates at the edge of what a
+ * JavaScript Date holds would reach the database. `from` never passes `to`.
+ */
+export function boundTimeRange(range: TimeRange, now: Date, retentionDays: number): BoundedTimeRange {
+  const oldest = now.getTime() - retentionDays * DAY_MS;
+  const to = Math.min(range.to.getTime(), now.getTime());
+  const from = Math.min(Math.max(range.from.getTime(), oldest), to);
+  return {
+    from: new Date(from),
+    to: new Date(to),
+    clamped: from !== range.from.getTime() || to !== range.to.getTime(),
+  };
+}

@@ -2,6 +2,7 @@ import { sessionActor } from "@/app/_server/session";
 import { ApiError, toErrorResponse } from "@/lib/errors";
 import { newRequestId } from "@/lib/http/request-id";
 import { exportLogsCsv } from "@/lib/logs/export-csv";
+import type { ResolvedRange } from "@/lib/logs/query-logs";
 import { queryParams } from "@/lib/http/query-params";
 
 /** The filtered request log as a CSV download, streamed; same filters and owner scoping as the logs page. */
@@ -11,7 +12,9 @@ export async function GET(req: Request): Promise<Response> {
     const actor = await sessionActor();
     if (!actor) throw new ApiError("unauthenticated", "Sign in to export the request log.");
     const { cursor: _cursor, limit: _limit, order: _order, ...filters } = queryParams(req);
-    const body = await exportLogsCsv(actor, filters);
+    const seen: { range?: ResolvedRange } = {};
+    const body = await exportLogsCsv(actor, filters, { onRange: (r) => (seen.range = r) });
+    const { from, to, clamped } = seen.range ?? { from: "", to: "", clamped: false };
     const date = new Date().toISOString().slice(0, 10);
     return new Response(body, {
       headers: {
@@ -19,6 +22,10 @@ export async function GET(req: Request): Promise<Response> {
         "Content-Disposition": `attachment; filename="keyward-logs-${date}.csv"`,
         "Cache-Control": "no-store",
         "X-Request-Id": requestId,
+        // The time range exported, after bounding to the retention window (README: Request log export).
+        "X-Range-From": from,
+        "X-Range-To": to,
+        "X-Range-Clamped": String(clamped),
       },
     });
   } catch (err) {

@@ -10,6 +10,7 @@ const ACTION_TONE: Record<AuditAction, BadgeTone> = {
   created: "green",
   updated: "indigo",
   rotated: "indigo",
+  grace_ended: "amber",
   revoked: "red",
   expired: "amber",
 };
@@ -27,6 +28,8 @@ const FIELD_LABELS: Record<string, string> = {
   graceSeconds: "Grace period",
   previousSecretRetiresAt: "Old secret accepted until",
   newSecretLastFour: "New secret",
+  retiredSecretLastFour: "Old secret retired",
+  graceWasUntil: "Grace was until",
 };
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -43,7 +46,8 @@ function renderValue(field: string, value: unknown): ReactNode {
     return <span className="text-slate-400">none</span>;
   }
   if (field === "graceSeconds" && typeof value === "number") return duration(value);
-  if (field === "newSecretLastFour" && typeof value === "string") return <span className="font-mono">…{value}</span>;
+  if ((field === "newSecretLastFour" || field === "retiredSecretLastFour") && typeof value === "string")
+    return <span className="font-mono">…{value}</span>;
   if (field === "rateLimitPerMinute" && typeof value === "number") return `${value}/min`;
   if (typeof value === "string" && ISO_DATE.test(value)) return <LocalTime iso={value} />;
   if (Array.isArray(value)) return <span className="font-mono">{value.map(String).join(", ")}</span>;
@@ -84,7 +88,7 @@ export function AuditList({ events }: { events: AuditView[] }) {
       {events.map((event, i) => (
         <li key={`${event.at}-${i}`} className="flex gap-3 py-2.5">
           <div className="w-20 shrink-0">
-            <Badge tone={ACTION_TONE[event.action] ?? "neutral"}>{event.action}</Badge>
+            <Badge tone={ACTION_TONE[event.action] ?? "neutral"}>{event.action.replace("_", " ")}</Badge>
           </div>
           <div className="min-w-0 flex-1">
             <p className="text-sm text-slate-800">

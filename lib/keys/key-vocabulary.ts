@@ -9,7 +9,7 @@ export type KeyEnvironment = (typeof KEY_ENVIRONMENTS)[number];
 export const KEY_STATUSES = ["active", "expired", "revoked"] as const;
 export type KeyStatus = (typeof KEY_STATUSES)[number];
 
-export const AUDIT_ACTIONS = ["created", "updated", "rotated", "revoked", "expired"] as const;
+export const AUDIT_ACTIONS = ["created", "updated", "rotated", "grace_ended", "revoked", "expired"] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** How long a rotated-out secret keeps working: the dashboard's presets, and the API's upper bound. */

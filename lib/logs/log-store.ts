@@ -47,6 +47,7 @@ const LOG_COLUMNS = [
   "userAgent",
   "errorCode",
   "secretSlot",
+  "refusal",
 ];
 // A request id already stored (a spool replayed after a crash between commit and cleanup) is skipped.
 const INSERT_LOG = `INSERT INTO "RequestLog" (${LOG_COLUMNS.map((c) => `"${c}"`).join(", ")}) VALUES (${LOG_COLUMNS.map(() => "?").join(", ")}) ON CONFLICT ("requestId") DO NOTHING`;
@@ -104,6 +105,7 @@ function logParams(e: LogEntry): unknown[] {
     e.userAgent?.slice(0, 300) ?? null,
     e.errorCode,
     e.secretSlot,
+    e.refusal ? JSON.stringify(e.refusal) : null,
   ];
 }
 

@@ -4,10 +4,11 @@ import { invalidField } from "../errors";
 import { environmentFilter, ownerFilter, type Actor } from "../auth/actor";
 import type { LogFilterInput, LogPageInput } from "./log-query-input";
 import { resolveTimeRange, type TimeRange } from "./time-range";
+import { retentionStart } from "./retention";
 import type { LogEntry } from "./log-entry";
 
 /** A stored log row as the API and dashboard read it (no internal key id, no scope bookkeeping). */
-export type LogRow = Omit<LogEntry, "timestamp" | "apiKeyId" | "scopeUsed" | "secretSlot"> & {
+export type LogRow = Omit<LogEntry, "timestamp" | "apiKeyId" | "scopeUsed" | "secretSlot" | "refusal"> & {
   id: string;
   timestamp: string;
   secretSlot: string | null;
@@ -101,7 +102,7 @@ export function decodeCursor(cursor: string): { timestamp: Date; id: string } {
 type LogRecord = Omit<LogRow, "timestamp"> & { timestamp: Date };
 
 /** Only the public fields: the internal key id and other columns stay inside. */
-function toLogRow(r: LogRecord): LogRow {
+export function toLogRow(r: LogRecord): LogRow {
   return {
     id: r.id,
     requestId: r.requestId,
@@ -128,7 +129,9 @@ function toLogRow(r: LogRecord): LogRow {
  * input is parsed at the edge (the API's guard, or parseOrThrow(logPageInput, ..., "query") in pages/actions).
  */
 export async function queryLogs(actor: Actor, q: LogPageInput, now = new Date()): Promise<LogPage> {
-  const filter = await resolveLogFilter(actor, q, now);
+  const resolved = await resolveLogFilter(actor, q, now);
+  // A request id (from a partner's error body) is found whatever range is selected, within retention.
+  const filter = q.requestId ? { ...resolved, range: { from: retentionStart(now), to: now } } : resolved;
   const { range } = filter;
   const where = prismaLogWhere(filter);
   const desc = q.order === "desc";

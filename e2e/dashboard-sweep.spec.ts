@@ -22,6 +22,8 @@ const WIDTHS = [
 type Width = (typeof WIDTHS)[number];
 
 test.describe.configure({ mode: "serial" });
+// Pages render on a shared, busy machine: a little more patience than the default 5 s.
+expect.configure({ timeout: 15_000 });
 
 const states: Record<string, string> = {};
 
@@ -35,7 +37,8 @@ async function signedInState(browser: Browser, account: { email: string; passwor
   await page.getByLabel("Email").fill(account.email);
   await page.getByLabel("Password").fill(account.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("current-user")).toHaveText(account.email);
+  // Sign-in hashes the password with argon2id: slow on a loaded machine.
+  await expect(page.getByTestId("current-user")).toHaveText(account.email, { timeout: 30_000 });
   await context.storageState({ path: file });
   await context.close();
   states[account.email] = file;

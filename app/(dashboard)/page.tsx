@@ -14,6 +14,7 @@ import { StatCards } from "@/components/logs/stat-cards";
 import { TopEndpointsTable, TopKeysTable } from "@/components/logs/top-tables";
 import { Alert } from "@/components/ui/alert";
 import { FirstRun } from "@/components/overview/first-run";
+import { ZoneToggle } from "@/components/logs/zone-toggle";
 import { listKeys } from "@/lib/keys/list-keys";
 import { queryLogs } from "@/lib/logs/query-logs";
 import { logPageInput } from "@/lib/logs/log-query-input";
@@ -69,7 +70,10 @@ export default async function OverviewPage({
               : `Your partners' API traffic, last ${RANGE_LABELS[range]}.`}
           </p>
         </div>
-        <RangePresets current={range} hrefFor={(preset) => (preset === "24h" ? "/" : `/?range=${preset}`)} />
+        <div className="flex flex-col items-end gap-1">
+          <RangePresets current={range} hrefFor={(preset) => (preset === "24h" ? "/" : `/?range=${preset}`)} />
+          <ZoneToggle />
+        </div>
       </div>
 
       {stats.ok ? (

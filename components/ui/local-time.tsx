@@ -13,6 +13,43 @@ export function useHydrated(): boolean {
   );
 }
 
+/** "local" or "utc": how the reader wants times shown, remembered in this browser. */
+export type ZoneChoice = "local" | "utc";
+const ZONE_KEY = "keyward.timeZone";
+const ZONE_EVENT = "keyward:timezone";
+
+function subscribeZone(onChange: () => void): () => void {
+  window.addEventListener(ZONE_EVENT, onChange);
+  window.addEventListener("storage", onChange);
+  return () => {
+    window.removeEventListener(ZONE_EVENT, onChange);
+    window.removeEventListener("storage", onChange);
+  };
+}
+
+function readZone(): ZoneChoice {
+  try {
+    return window.localStorage.getItem(ZONE_KEY) === "utc" ? "utc" : "local";
+  } catch {
+    return "local";
+  }
+}
+
+/** The reader's choice; the server (which cannot know the browser's zone) renders UTC until hydration. */
+export function useZoneChoice(): ZoneChoice {
+  return useSyncExternalStore(subscribeZone, readZone, () => "utc");
+}
+
+export function setZoneChoice(zone: ZoneChoice): void {
+  window.localStorage.setItem(ZONE_KEY, zone);
+  window.dispatchEvent(new Event(ZONE_EVENT));
+}
+
+/** The name of the zone times are shown in: the browser's IANA zone, or UTC. */
+export function zoneName(zone: ZoneChoice): string {
+  return zone === "utc" ? "UTC" : Intl.DateTimeFormat().resolvedOptions().timeZone || "local time";
+}
+
 const localFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const utcFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 const localSeconds = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
@@ -36,13 +73,14 @@ export function LocalTime({
   withSeconds?: boolean;
 }) {
   const hydrated = useHydrated();
+  const zone = useZoneChoice();
   if (!iso) return <span className={className}>{empty}</span>;
   const date = new Date(iso);
   const local = withSeconds ? localSeconds : localFormat;
   const utc = withSeconds ? utcSeconds : utcFormat;
   return (
     <time dateTime={iso} title={date.toISOString()} className={className}>
-      {hydrated ? local.format(date) : `${utc.format(date)} UTC`}
+      {hydrated && zone === "local" ? local.format(date) : `${utc.format(date)} UTC`}
     </time>
   );
 }

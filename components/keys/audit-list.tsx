@@ -43,7 +43,7 @@ function duration(seconds: number): string {
 
 function renderValue(field: string, value: unknown): ReactNode {
   if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) {
-    return <span className="text-slate-400">none</span>;
+    return <span className="text-slate-500">none</span>;
   }
   if (field === "graceSeconds" && typeof value === "number") return duration(value);
   if ((field === "newSecretLastFour" || field === "retiredSecretLastFour") && typeof value === "string")

@@ -26,7 +26,7 @@ function logColumns(opts: {
       accessorFn: (row) => row.timestamp,
       enableSorting: true,
       meta: { className: muted },
-      cell: ({ row }) => <LocalTime iso={row.original.timestamp} withSeconds />,
+      cell: ({ row }) => <LocalTime iso={row.original.timestamp} compact />,
     },
     Boolean(opts.ownerEmails) && {
       id: "user",
@@ -47,14 +47,14 @@ function logColumns(opts: {
             {row.original.keyName}
           </Link>
         ) : (
-          <span className="text-xs text-slate-400">{row.original.keyId ?? "no key"}</span>
+          <span className="text-xs text-slate-500">{row.original.keyId ?? "no key"}</span>
         ),
     },
     opts.showKey && {
       id: "partner",
       header: "Partner",
       meta: { className: "text-xs whitespace-nowrap" },
-      cell: ({ row }) => row.original.partner ?? <span className="text-slate-400">—</span>,
+      cell: ({ row }) => row.original.partner ?? <span className="text-slate-500">—</span>,
     },
     {
       id: "method",
@@ -108,7 +108,7 @@ function logColumns(opts: {
     {
       id: "errorCode",
       header: "Error",
-      meta: { className: "font-mono text-xs break-all text-slate-700 min-w-36" },
+      meta: { className: "font-mono text-xs whitespace-nowrap text-slate-700" },
       cell: ({ row }) => row.original.errorCode ?? "",
     },
   ];

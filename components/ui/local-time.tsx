@@ -47,13 +47,17 @@ export function setZoneChoice(zone: ZoneChoice): void {
 
 /** The name of the zone times are shown in: the browser's IANA zone, or UTC. */
 export function zoneName(zone: ZoneChoice): string {
-  return zone === "utc" ? "UTC" : Intl.DateTimeFormat().resolvedOptions().timeZone || "local time";
+  return zone === "utc" ? "UTC" : `${Intl.DateTimeFormat().resolvedOptions().timeZone || "your time zone"} (local)`;
 }
 
 const localFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const utcFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 const localSeconds = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
 const utcSeconds = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
+// Table rows: no year, seconds kept (a partner's report names the second).
+const compactParts = { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" } as const;
+const localCompact = new Intl.DateTimeFormat(undefined, compactParts);
+const utcCompact = new Intl.DateTimeFormat("en-GB", { ...compactParts, timeZone: "UTC" });
 
 export function formatLocal(iso: string): string {
   return localFormat.format(new Date(iso));
@@ -65,19 +69,22 @@ export function LocalTime({
   empty = "—",
   className,
   withSeconds = false,
+  compact = false,
 }: {
   iso: string | null;
   empty?: string;
   className?: string;
   /** Request times: seconds matter when matching a partner's report. */
   withSeconds?: boolean;
+  /** Month, day and time with seconds, no year: for table rows. */
+  compact?: boolean;
 }) {
   const hydrated = useHydrated();
   const zone = useZoneChoice();
   if (!iso) return <span className={className}>{empty}</span>;
   const date = new Date(iso);
-  const local = withSeconds ? localSeconds : localFormat;
-  const utc = withSeconds ? utcSeconds : utcFormat;
+  const local = compact ? localCompact : withSeconds ? localSeconds : localFormat;
+  const utc = compact ? utcCompact : withSeconds ? utcSeconds : utcFormat;
   return (
     <time dateTime={iso} title={date.toISOString()} className={className}>
       {hydrated && zone === "local" ? local.format(date) : `${utc.format(date)} UTC`}

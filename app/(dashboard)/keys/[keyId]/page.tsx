@@ -47,7 +47,7 @@ function Item({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-const none = <span className="text-slate-400">—</span>;
+const none = <span className="text-slate-500">—</span>;
 
 export default async function KeyDetailPage({ params }: Params) {
   const actor = await requireSessionActor();

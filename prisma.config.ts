@@ -5,8 +5,11 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { loadEnv, sqliteFilePath } from "./lib/config/env";
 
 // Prisma 6.19 with the JS schema engine and a driver adapter: works offline (no native engine download).
-const url = loadEnv().databaseUrl;
-process.env.DATABASE_URL ??= url;
+// This is the SQLite config: when Keyward is configured for PostgreSQL (prisma.pg.config.ts serves that), it
+// still needs a SQLite URL of its own, or `prisma generate` (run by every build) falls back to the native engine.
+const env = loadEnv();
+const url = sqliteFilePath(env.databaseUrl) ? env.databaseUrl : `file:${path.join(env.dataDir, "keyward.db")}`;
+if (!sqliteFilePath(process.env.DATABASE_URL ?? "")) process.env.DATABASE_URL = url;
 
 export default defineConfig({
   experimental: { adapter: true },

@@ -7,7 +7,7 @@ import { logPageInput } from "../lib/logs/log-query-input";
 import { parseOrThrow } from "../lib/errors";
 import { logStats } from "../lib/logs/log-stats";
 import { keysNeedingAttention } from "../lib/keys/keys-needing-attention";
-import { sqliteDate } from "../lib/db/bulk-sql";
+import { services } from "../lib/services";
 import { median, peakRssDuring, signIn, startBenchServer, memoryOf } from "./support";
 
 /**
@@ -37,8 +37,13 @@ async function main() {
   const support: Actor = { kind: "user", userId: "bench-support", email: "support@bench", role: "support", ip: null };
   const demoKeys = await db().apiKey.findMany({ where: { ownerId: demo.id }, orderBy: { name: "asc" } });
   const someKey = demoKeys[0]!.keyId;
+  const demoRows = await db().requestLog.count({ where: { ownerId: demo.id } });
   const aRequestId = (
-    await db().requestLog.findFirstOrThrow({ where: { ownerId: demo.id }, orderBy: { timestamp: "desc" }, skip: 5000 })
+    await db().requestLog.findFirstOrThrow({
+      where: { ownerId: demo.id },
+      orderBy: { timestamp: "desc" },
+      skip: Math.min(5000, Math.floor(demoRows / 4)),
+    })
   ).requestId;
 
   const firstPage = {
@@ -95,7 +100,7 @@ async function main() {
     );
 
   // The CSV export: a window holding exactly the newest 100,000 rows of the demo user.
-  const exportRows = Number(process.env.BENCH_EXPORT_ROWS) || 100_000;
+  const exportRows = Math.min(Number(process.env.BENCH_EXPORT_ROWS) || 100_000, Math.floor(demoRows / 2));
   const boundary = await db().requestLog.findFirstOrThrow({
     where: { ownerId: demo.id },
     orderBy: [{ timestamp: "desc" }, { id: "desc" }],
@@ -141,17 +146,22 @@ async function main() {
   } finally {
     await server.stop();
   }
-  const dbBytes = fs.statSync(path.join(dataDir, "keyward.db")).size;
+  const logDb = services().logDb;
+  const dbBytes =
+    logDb.dialect === "postgresql"
+      ? Number((await logDb.pool.query<{ n: string }>("SELECT pg_database_size(current_database()) AS n")).rows[0]!.n)
+      : fs.statSync(path.join(dataDir, "keyward.db")).size;
   console.log(
     JSON.stringify({
       totalRows,
-      demoRows: await db().requestLog.count({ where: { ownerId: demo.id } }),
+      demoRows,
       rollupRows: await db().requestRollup.count(),
       databaseMb: Math.round(dbBytes / 1024 / 1024),
       firstPage: summarise(firstPage),
       charts: summarise(charts),
       csvExport: exportResult,
-      newestRow: sqliteDate(Date.now()),
+      database: logDb.dialect,
+      newestRow: new Date(Date.now()).toISOString(),
     }),
   );
 }

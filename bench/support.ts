@@ -2,6 +2,8 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import pg from "pg";
+import { migratePostgres } from "../lib/db/pg-migrate";
 
 export const ROOT = path.resolve(__dirname, "..");
 export const WORK = path.join(ROOT, "bench", ".work");
@@ -13,20 +15,66 @@ export function median(values: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-/** A fresh, migrated data folder (SQLite file + spool + secrets). */
-export function freshDataDir(name: string): string {
+/** A fresh data folder (spool + secrets), with a migrated SQLite file unless the bench runs on PostgreSQL. */
+export function freshDataDir(name: string, opts: { sqlite?: boolean } = {}): string {
   const dir = path.join(WORK, name);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  migrate(dir);
+  if (opts.sqlite ?? true) migrate(dir);
   return dir;
 }
 
+/**
+ * `npm run bench -- --db postgresql://…/<name>`: the database is created afresh (dropped first if it exists) and
+ * migrated with the committed migrations; drop it with dropBenchDatabase when done. Its name must not be one of
+ * the server's own databases.
+ */
+export async function recreateBenchDatabase(url: string): Promise<void> {
+  const name = benchDatabaseName(url);
+  await onAdmin(url, async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await c.query(`CREATE DATABASE "${name}"`);
+  });
+  await migratePostgres(url);
+}
+
+export async function dropBenchDatabase(url: string): Promise<void> {
+  const name = benchDatabaseName(url);
+  await onAdmin(url, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+}
+
+export async function benchDatabaseExists(url: string): Promise<boolean> {
+  const name = benchDatabaseName(url);
+  return onAdmin(
+    url,
+    async (c) => (await c.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name])).rowCount === 1,
+  );
+}
+
+function benchDatabaseName(url: string): string {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+  if (!/^[a-z_][a-z0-9_]*$/.test(name) || ["postgres", "template0", "template1", "test", "root"].includes(name))
+    throw new Error(`--db: use a database of the bench's own (lowercase letters, digits, _), not "${name}"`);
+  return name;
+}
+
+async function onAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
 /** A fresh data folder prepared as `npm start` prepares one: migrated, inventory and demo accounts seeded. */
-export function preparedDataDir(name: string): string {
+export function preparedDataDir(name: string, env: Record<string, string> = {}): string {
   const dir = path.join(WORK, name);
   fs.rmSync(dir, { recursive: true, force: true });
-  tsx("scripts/prepare-data.ts", [], { KEYWARD_DATA_DIR: dir, KEYWARD_SEED_DEMO: "1" });
+  tsx("scripts/prepare-data.ts", [], { KEYWARD_DATA_DIR: dir, KEYWARD_SEED_DEMO: "1", ...env });
   return dir;
 }
 
@@ -79,7 +127,10 @@ export async function startBenchServer(
       KEYWARD_BENCH_BUILD: "1",
       KEYWARD_DIST_DIR: BENCH_DIST,
       KEYWARD_DATA_DIR: dataDir,
-      DATABASE_URL: `file:${path.join(dataDir, "keyward.db")}`,
+      // The bench's PostgreSQL database when it runs on one (bench/run.ts --db), else the folder's SQLite file.
+      DATABASE_URL: process.env.DATABASE_URL?.startsWith("postgres")
+        ? process.env.DATABASE_URL
+        : `file:${path.join(dataDir, "keyward.db")}`,
       NEXTAUTH_URL: `http://127.0.0.1:${port}`,
       NEXT_TELEMETRY_DISABLED: "1",
       ...env,

@@ -1,9 +1,8 @@
-import { afterEach, describe, expect, it, test, vi } from "vitest";
+import { describe, expect, it, test } from "vitest";
 import { ERROR_STATUS, toApiError, toErrorResponse } from "./errors";
 import { ERROR_MEANINGS } from "./error-meanings";
 import { StorageTimeoutError } from "./db/storage-failure";
-
-afterEach(() => vi.restoreAllMocks());
+import { captureLogs, overrideServices } from "@/test/fixtures";
 
 /** An error shaped like better-sqlite3's SqliteError, Node's fs errors, etc. */
 const coded = (code: string, message = `${code} happened`) => Object.assign(new Error(message), { code });
@@ -56,8 +55,14 @@ describe("storage failures map to 503 storage_unavailable", () => {
   });
 
   it("answers with the whole error body, Retry-After, and logs one line without a stack", async () => {
-    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
-    const res = toErrorResponse(coded("SQLITE_FULL", "database or disk is full"), "req_test1");
+    const { logger, events } = captureLogs();
+    const restore = overrideServices({ logger: () => logger });
+    let res: Response;
+    try {
+      res = toErrorResponse(coded("SQLITE_FULL", "database or disk is full"), "req_test1");
+    } finally {
+      restore();
+    }
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBe("5");
     expect(res.headers.get("x-request-id")).toBe("req_test1");
@@ -70,8 +75,12 @@ describe("storage failures map to 503 storage_unavailable", () => {
         docs: "/docs#errors-storage_unavailable",
       },
     });
-    expect(logged.mock.calls).toEqual([
-      ["[keyward] request req_test1: storage unavailable (SQLITE_FULL: database or disk is full)"],
+    expect(events().map(({ level, msg, err }) => ({ level, msg, err }))).toEqual([
+      {
+        level: "error",
+        msg: "request req_test1: storage unavailable (SQLITE_FULL: database or disk is full)",
+        err: undefined,
+      },
     ]);
   });
 

@@ -3,7 +3,7 @@ import path from "node:path";
 import { loadEnv, type Env } from "./config/env";
 import { loadServerSecrets, type ServerSecrets } from "./config/server-secrets";
 import { createPrismaClient, type Db } from "./db/create-prisma-client";
-import { openBulkSql, type BulkSql } from "./db/bulk-sql";
+import { openLogDb, type LogDb } from "./db/log-db";
 import { claimInstance, type Instance } from "./instance/instance";
 import { PrismaJobLeases } from "./jobs/job-leases";
 import { JobScheduler } from "./jobs/scheduler";
@@ -42,7 +42,8 @@ export type Services = {
   readonly readiness: readonly ReadinessCheck[];
   readonly secrets: ServerSecrets;
   readonly db: Db;
-  readonly bulkSql: BulkSql;
+  /** The request log's query layer (Kysely, SQLite or PostgreSQL dialect, as the database URL says). */
+  readonly logDb: LogDb;
   readonly logStore: LogStore;
   readonly logWriter: LogWriter;
   readonly keyCache: KeyCache;
@@ -75,8 +76,8 @@ const defaultFactories: ServiceFactories = {
   readiness: (s) => [databaseCheck(() => s.db), ...(s.redis ? [redisCheck(s.redis)] : [])],
   secrets: (s) => loadServerSecrets(s.env),
   db: (s) => createPrismaClient(s.env.databaseUrl, { poolSize: s.env.KEYWARD_PG_POOL_SIZE }),
-  bulkSql: (s) => openBulkSql(s.env.databaseUrl),
-  logStore: (s) => ({ storeBatch: (entries) => storeLogBatch(s.bulkSql, entries) }),
+  logDb: (s) => openLogDb(s.env.databaseUrl, { poolSize: s.env.KEYWARD_PG_POOL_SIZE }),
+  logStore: (s) => ({ storeBatch: (entries) => storeLogBatch(s.logDb, entries) }),
   logWriter: (s) => {
     const writer = new LogWriter({
       spoolDir: path.join(s.instance.dataDir, "log-spool"),
@@ -112,6 +113,7 @@ const defaultFactories: ServiceFactories = {
       leases: new PrismaJobLeases(() => s.db),
       holder: s.instance.id,
       onError: (job, err) => s.logger.error({ err, job }, `background job ${job} failed`),
+      onRun: (job) => s.metrics.jobRan(job),
     }),
 };
 
@@ -140,7 +142,7 @@ export function createServices(overrides: Partial<ServiceFactories> = {}): Servi
       if (made.has("logWriter")) await s.logWriter.close();
       if (made.has("keyChanges")) await s.keyChanges.close();
       if (made.has("redis")) await s.redis?.close();
-      if (made.has("bulkSql")) s.bulkSql.close();
+      if (made.has("logDb")) await s.logDb.close();
       if (made.has("db")) await s.db.$disconnect();
     },
   });

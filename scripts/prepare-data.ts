@@ -2,25 +2,22 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 import fs from "node:fs";
 import { stripVTControlCharacters } from "node:util";
-import { loadEnv, shouldSeedDemo, sqliteFilePath } from "../lib/config/env";
+import { shouldSeedDemo, sqliteFilePath } from "../lib/config/env";
 import { db } from "../lib/db";
-import { assertDataFolderWritable, startupFailureSentence } from "../lib/db/data-folder-check";
-import { withAdvisoryLock } from "../lib/db/pg-advisory-lock";
+import { assertDataFolderWritable } from "../lib/db/data-folder-check";
+import { STARTUP_LOCK_KEY, withAdvisoryLock } from "../lib/db/pg-advisory-lock";
 import { migratePostgres } from "../lib/db/pg-migrate";
 import { ensurePartitions } from "../lib/db/pg-partitions";
-import { createLogger, type Logger } from "../lib/logging/logger";
+import { PARTITION_DAYS_AHEAD } from "../lib/logs/retention";
+import type { Logger } from "../lib/logging/logger";
 import { DEMO_ACCOUNTS, seedDemoAccountsIfEmpty, seedInventoryIfEmpty } from "../lib/seed/demo";
 import { closeServices, services } from "../lib/services";
+import { exitOnStartFailure } from "./start-failure";
 
 function restrictDataFiles(dir: string, dbFile: string): void {
   fs.chmodSync(dir, 0o700);
   for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600);
 }
-
-/** Serialises the start-up steps (migrate, partitions, first-start seed) of instances sharing PostgreSQL. */
-const STARTUP_LOCK_KEY = 72707371;
-/** Daily request-log partitions created at start, from today on (the maintenance job keeps ahead after that). */
-const PARTITION_DAYS_AHEAD = 7;
 
 type PrepareOptions = { seedDemo: boolean; quiet?: boolean };
 
@@ -40,6 +37,7 @@ export async function prepareData(opts: PrepareOptions): Promise<void> {
       const started = Date.now();
       const { applied } = await migratePostgres(env.databaseUrl, { log: (line) => say(line) });
       if (applied.length > 0) say(`PostgreSQL migrations applied in ${Date.now() - started} ms`, { applied });
+      // Daily request-log partitions from today on (the maintenance job keeps them ahead after that).
       await ensurePartitions(client, new Date(), PARTITION_DAYS_AHEAD);
       await seed(opts, say);
     });
@@ -90,11 +88,5 @@ async function seed(opts: PrepareOptions, say: (line: string) => void): Promise<
 if (require.main === module) {
   prepareData({ seedDemo: shouldSeedDemo(services().env) })
     .then(() => process.exit(0))
-    .catch((err) => {
-      const log = createLogger({ KEYWARD_LOG_LEVEL: "info", KEYWARD_LOG_FORMAT: undefined });
-      const sentence = startupFailureSentence(err, loadEnv().dataDir);
-      if (sentence) log.fatal(sentence);
-      else log.fatal({ err }, "preparing the data failed");
-      process.exit(1);
-    });
+    .catch((err: unknown) => exitOnStartFailure(err, "preparing the data failed"));
 }

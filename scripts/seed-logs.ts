@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { db } from "../lib/db";
 import { createKey } from "../lib/keys/create-key";
 import { closeServices, services } from "../lib/services";
+import { ensurePartitions } from "../lib/db/pg-partitions";
 import type { LogEntry } from "../lib/logs/log-entry";
 import { hashPassword } from "../lib/auth/password";
 import { API_ROUTES, successStatuses } from "../lib/api-routes";
@@ -124,6 +125,11 @@ async function main() {
     if (random() < 0.35 + 0.65 * Math.max(0, Math.sin(((hour - 6) / 24) * 2 * Math.PI))) stamps[i++] = t;
   }
   stamps.sort();
+
+  const logDb = services().logDb;
+  // On PostgreSQL, the days being seeded get their partitions first (as the maintenance job would have made
+  // them day by day), rather than every row landing in the DEFAULT partition.
+  if (logDb.dialect === "postgresql") await ensurePartitions(logDb.pool, new Date(start), days + 2);
 
   const started = Date.now();
   let written = 0;

@@ -1,8 +1,7 @@
-import { ConfigError, loadEnv, shouldSeedDemo } from "../lib/config/env";
-import { InstanceLockedError } from "../lib/instance/instance";
-import { createLogger } from "../lib/logging/logger";
+import { shouldSeedDemo } from "../lib/config/env";
 import { closeServices, services } from "../lib/services";
-import { assertDataFolderWritable, startupFailureSentence } from "../lib/db/data-folder-check";
+import { assertDataFolderWritable } from "../lib/db/data-folder-check";
+import { exitOnStartFailure } from "./start-failure";
 import { buildIfNeeded } from "./build-if-needed";
 import { prepareData } from "./prepare-data";
 import { startServer } from "./server";
@@ -37,15 +36,4 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  // The configuration may be what failed: this logger needs none of it.
-  const log = createLogger({ KEYWARD_LOG_LEVEL: "info", KEYWARD_LOG_FORMAT: undefined });
-  // A configuration, data folder or claimed-folder problem is the operator's to fix: one sentence, no stack.
-  const sentence =
-    err instanceof ConfigError || err instanceof InstanceLockedError
-      ? err.message
-      : startupFailureSentence(err, loadEnv().dataDir);
-  if (sentence) log.fatal(sentence);
-  else log.fatal({ err }, "failed to start");
-  process.exit(1);
-});
+main().catch((err: unknown) => exitOnStartFailure(err, "failed to start"));

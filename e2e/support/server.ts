@@ -12,7 +12,12 @@ export type RunningServer = {
 };
 
 /** Start a separate Keyward server (same production build) on its own port and data folder. */
-export async function startKeyward(opts: { port: number; dataDir?: string }): Promise<RunningServer> {
+export async function startKeyward(opts: {
+  port: number;
+  dataDir?: string;
+  /** Extra environment (a shared DATABASE_URL and REDIS_URL for several instances). */
+  env?: Record<string, string>;
+}): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "keyward-e2e-"));
   let out = "";
   const proc = spawn("npx", ["tsx", "scripts/start.ts"], {
@@ -23,6 +28,7 @@ export async function startKeyward(opts: { port: number; dataDir?: string }): Pr
       KEYWARD_DATA_DIR: dataDir,
       KEYWARD_SEED_DEMO: "1",
       NEXTAUTH_URL: `http://127.0.0.1:${opts.port}`,
+      ...opts.env,
     },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
@@ -61,9 +67,13 @@ function serverPid(server: RunningServer): number {
   return Number(match[1]);
 }
 
-export function createKeyWithCli(dataDir: string, args: string[]): { keyId: string; secret: string } {
+export function createKeyWithCli(
+  dataDir: string,
+  args: string[],
+  env: Record<string, string> = {},
+): { keyId: string; secret: string } {
   const out = execFileSync("npx", ["tsx", "scripts/create-key.ts", "--json", ...args], {
-    env: { ...process.env, KEYWARD_DATA_DIR: dataDir },
+    env: { ...process.env, KEYWARD_DATA_DIR: dataDir, ...env },
   }).toString();
   return JSON.parse(out.trim().split("\n").pop()!) as { keyId: string; secret: string };
 }

@@ -1,6 +1,9 @@
 import "server-only";
 import pg from "pg";
 
+/** The lock an instance holds while it migrates, creates partitions and seeds at start (and db:copy while it fills). */
+export const STARTUP_LOCK_KEY = 72707371;
+
 /**
  * Run `fn` while holding a PostgreSQL session advisory lock on a connection of its own (given to `fn`), so
  * that of several processes only one runs it at a time. The lock goes with the connection: a process that

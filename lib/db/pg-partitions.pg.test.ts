@@ -171,10 +171,11 @@ describe("dropPartitionsBefore", () => {
     const cutoff = new Date(D1.getTime() + DAY + 12 * 3_600_000); // midday of day 2
     expect(await dropPartitionsBefore(pool, cutoff)).toEqual({
       dropped: ["RequestLog_p20261201"],
+      droppedRows: 1,
       deletedFromDefault: 1,
     });
     expect(await placement()).toEqual({ req_d2: "RequestLog_p20261202", req_d3: "RequestLog_p20261203" });
     expect((await listPartitions(pool)).map((p) => p.name)).toEqual(["RequestLog_p20261202", "RequestLog_p20261203"]);
-    expect(await dropPartitionsBefore(pool, cutoff)).toEqual({ dropped: [], deletedFromDefault: 0 });
+    expect(await dropPartitionsBefore(pool, cutoff)).toEqual({ dropped: [], droppedRows: 0, deletedFromDefault: 0 });
   });
 });

@@ -155,17 +155,21 @@ async function createDayPartition(c: pg.ClientBase, start: Date, end: Date): Pro
 export async function dropPartitionsBefore(
   conn: Connection,
   before: Date,
-): Promise<{ dropped: string[]; deletedFromDefault: number }> {
+): Promise<{ dropped: string[]; droppedRows: number; deletedFromDefault: number }> {
   return withConnection(conn, (c) =>
     inTransaction(c, async () => {
       const dropped: string[] = [];
+      let droppedRows = 0;
       for (const p of await listPartitions(c)) {
         if (p.to.getTime() > before.getTime()) continue;
+        // Counted for the retention job's report; a day's partition is read once, then dropped whole.
+        const { rows } = await c.query<{ n: string }>(`SELECT count(*) AS n FROM ${q(p.name)}`);
+        droppedRows += Number(rows[0]?.n ?? 0);
         await c.query(`DROP TABLE ${q(p.name)}`);
         dropped.push(p.name);
       }
       const deleted = await c.query(`DELETE FROM ${q(DEFAULT_PARTITION)} WHERE "timestamp" < ${tsLiteral(before)}`);
-      return { dropped, deletedFromDefault: deleted.rowCount ?? 0 };
+      return { dropped, droppedRows, deletedFromDefault: deleted.rowCount ?? 0 };
     }),
   );
 }

@@ -14,6 +14,8 @@ type SchedulerOptions = {
   /** The instance id written into the leases this scheduler claims. */
   holder: string;
   onError: (job: string, err: unknown) => void;
+  /** Called when this instance has run a job's period (counted in /api/metrics: a cluster runs each once). */
+  onRun?: (job: string) => void;
 };
 
 /**
@@ -64,6 +66,7 @@ export class JobScheduler {
       const began = Date.now();
       try {
         await job.run({ start });
+        this.opts.onRun?.(name);
       } finally {
         // On the caller's clock (a test's may be fixed): when the run ended.
         await leases.release(name, holder, start, new Date(now + Date.now() - began));

@@ -1,5 +1,7 @@
 import "server-only";
 import { db } from "../db";
+import { toDate } from "../db/log-db";
+import { services } from "../services";
 import type { Actor } from "../auth/actor";
 import { findVisibleKeyOrThrow } from "./key-access";
 
@@ -22,14 +24,17 @@ export async function graceUsage(actor: Actor, keyId: string): Promise<GraceUsag
     select: { createdAt: true },
   });
   if (!lastRotation) return { requests: 0, lastSeenAt: null, byIp: [] };
-  const groups = await db().requestLog.groupBy({
-    by: ["ip"],
-    where: { apiKeyId: key.id, secretSlot: "previous", timestamp: { gte: lastRotation.createdAt } },
-    _count: { _all: true },
-    _max: { timestamp: true },
-  });
+  const logDb = services().logDb;
+  const groups = await logDb.kysely
+    .selectFrom("RequestLog")
+    .select((eb) => ["ip", eb.fn.countAll<number>().as("requests"), eb.fn.max("timestamp").as("last")])
+    .where("apiKeyId", "=", key.id)
+    .where("secretSlot", "=", "previous")
+    .where("timestamp", ">=", logDb.time(lastRotation.createdAt.getTime()))
+    .groupBy("ip")
+    .execute();
   const byIp = groups
-    .map((g) => ({ ip: g.ip, requests: g._count._all, lastSeenAt: g._max.timestamp!.toISOString() }))
+    .map((g) => ({ ip: g.ip, requests: Number(g.requests), lastSeenAt: toDate(g.last).toISOString() }))
     .sort((a, b) => b.requests - a.requests);
   const lastSeen = byIp.reduce<string | null>((m, g) => (!m || g.lastSeenAt > m ? g.lastSeenAt : m), null);
   return { requests: byIp.reduce((n, g) => n + g.requests, 0), lastSeenAt: lastSeen, byIp };

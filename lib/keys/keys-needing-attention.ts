@@ -1,5 +1,7 @@
 import "server-only";
 import { db } from "../db";
+import { toDate } from "../db/log-db";
+import { services } from "../services";
 import { ownerFilter, type Actor } from "../auth/actor";
 import { normaliseScopes } from "../scopes";
 import { parseJsonArray } from "./key-view";
@@ -50,33 +52,38 @@ export async function keysNeedingAttention(actor: Actor, now = new Date()): Prom
     });
   }
 
-  const revokedTries = await db().requestLog.groupBy({
-    by: ["keyId"],
-    where: { ...mine, errorCode: "key_revoked", timestamp: { gte: new Date(now.getTime() - 7 * DAY) } },
-    _count: { _all: true },
-    _max: { timestamp: true },
-    orderBy: { _count: { keyId: "desc" } },
-    take: 20,
-  });
+  const logDb = services().logDb;
+  const revokedTries = await logDb.kysely
+    .selectFrom("RequestLog")
+    .select((eb) => ["keyId", eb.fn.countAll<number>().as("tries"), eb.fn.max("timestamp").as("last")])
+    .where("errorCode", "=", "key_revoked")
+    .where("timestamp", ">=", logDb.time(now.getTime() - 7 * DAY))
+    .where("keyId", "is not", null)
+    .$if(owner !== null, (q) => q.where("ownerId", "=", owner!))
+    .groupBy("keyId")
+    .orderBy("tries", "desc")
+    .limit(20)
+    .execute();
   if (revokedTries.length) {
     const keys = await db().apiKey.findMany({
-      where: { keyId: { in: revokedTries.map((r) => r.keyId!).filter(Boolean) } },
+      where: { keyId: { in: revokedTries.map((r) => r.keyId!) } },
     });
     const byId = new Map(keys.map((k) => [k.keyId, k]));
     for (const r of revokedTries) {
       const k = r.keyId ? byId.get(r.keyId) : undefined;
       if (!k) continue;
+      const tries = Number(r.tries);
       items.push({
         keyId: k.keyId,
         name: k.name,
         partner: k.partner,
         reason: "revoked_still_used",
-        detail: `revoked, but tried ${r._count._all} time${r._count._all === 1 ? "" : "s"} in the last 7 days (last ${r._max.timestamp?.toISOString()})`,
+        detail: `revoked, but tried ${tries} time${tries === 1 ? "" : "s"} in the last 7 days (last ${toDate(r.last).toISOString()})`,
       });
     }
   }
 
-  items.push(...(await failingKeys(mine, now)));
+  items.push(...(await failingKeys(owner, now)));
 
   const monthAgo = new Date(now.getTime() - 30 * DAY);
   const unused = await db().apiKey.findMany({
@@ -131,21 +138,22 @@ export async function keysNeedingAttention(actor: Actor, now = new Date()): Prom
 }
 
 /** High error rate (4xx and 5xx over all calls, last 24 hours) and bursts of credential refusals (last hour). */
-async function failingKeys(mine: { ownerId?: string }, now: Date): Promise<AttentionItem[]> {
-  const rolled = await db().requestRollup.groupBy({
-    by: ["apiKeyId", "statusClass"],
-    where: {
-      ...mine,
-      resolution: "hour",
-      apiKeyId: { not: "" },
-      bucketStart: { gte: new Date(now.getTime() - DAY), lt: now },
-    },
-    _sum: { count: true },
-  });
+async function failingKeys(owner: string | null, now: Date): Promise<AttentionItem[]> {
+  const logDb = services().logDb;
+  const rolled = await logDb.kysely
+    .selectFrom("RequestRollup")
+    .select((eb) => ["apiKeyId", "statusClass", eb.fn.sum<number | string>("count").as("n")])
+    .where("resolution", "=", "hour")
+    .where("apiKeyId", "!=", "")
+    .where("bucketStart", ">=", logDb.time(now.getTime() - DAY))
+    .where("bucketStart", "<", logDb.time(now.getTime()))
+    .$if(owner !== null, (q) => q.where("ownerId", "=", owner!))
+    .groupBy(["apiKeyId", "statusClass"])
+    .execute();
   const totals = new Map<string, { all: number; failed: number }>();
   for (const r of rolled) {
     const t = totals.get(r.apiKeyId) ?? { all: 0, failed: 0 };
-    const n = r._sum.count ?? 0;
+    const n = Number(r.n);
     t.all += n;
     if (r.statusClass === "4xx" || r.statusClass === "5xx") t.failed += n;
     totals.set(r.apiKeyId, t);
@@ -155,21 +163,23 @@ async function failingKeys(mine: { ownerId?: string }, now: Date): Promise<Atten
     .sort(([, a], [, b]) => b.failed / b.all - a.failed / a.all)
     .slice(0, 20);
 
-  const bursts = await db().requestLog.groupBy({
-    by: ["apiKeyId"],
-    where: {
-      ...mine,
-      apiKeyId: { not: null },
-      errorCode: "invalid_credentials",
-      timestamp: { gte: new Date(now.getTime() - HOUR), lte: now },
-    },
-    _count: { _all: true },
-    orderBy: { _count: { apiKeyId: "desc" } },
-    take: 20,
-  });
-  const burstIds = bursts.filter((b) => b._count._all >= REFUSAL_BURST_THRESHOLD);
+  const bursts = await logDb.kysely
+    .selectFrom("RequestLog")
+    .select((eb) => ["apiKeyId", eb.fn.countAll<number | string>().as("refusals")])
+    .where("errorCode", "=", "invalid_credentials")
+    .where("apiKeyId", "is not", null)
+    .where("timestamp", ">=", logDb.time(now.getTime() - HOUR))
+    .where("timestamp", "<=", logDb.time(now.getTime()))
+    .$if(owner !== null, (q) => q.where("ownerId", "=", owner!))
+    .groupBy("apiKeyId")
+    .orderBy("refusals", "desc")
+    .limit(20)
+    .execute();
+  const burstIds = bursts
+    .map((b) => ({ apiKeyId: b.apiKeyId!, refusals: Number(b.refusals) }))
+    .filter((b) => b.refusals >= REFUSAL_BURST_THRESHOLD);
 
-  const ids = [...new Set([...failing.map(([id]) => id), ...burstIds.map((b) => b.apiKeyId!)])];
+  const ids = [...new Set([...failing.map(([id]) => id), ...burstIds.map((b) => b.apiKeyId)])];
   if (ids.length === 0) return [];
   const keys = await db().apiKey.findMany({
     where: { id: { in: ids }, status: { not: "revoked" } },
@@ -189,14 +199,14 @@ async function failingKeys(mine: { ownerId?: string }, now: Date): Promise<Atten
     });
   }
   for (const b of burstIds) {
-    const k = byId.get(b.apiKeyId!);
+    const k = byId.get(b.apiKeyId);
     if (!k) continue;
     items.push({
       keyId: k.keyId,
       name: k.name,
       partner: k.partner,
       reason: "refusal_burst",
-      detail: `${b._count._all} requests refused for a wrong or old secret in the last hour`,
+      detail: `${b.refusals} requests refused for a wrong or old secret in the last hour`,
     });
   }
   return items;

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "csv-parse/sync";
-import { logPage, makeUser, type UserActor } from "@/test/fixtures";
+import type { KyselyPlugin } from "kysely";
+import { logPage, makeUser, overrideServices, type UserActor } from "@/test/fixtures";
 import { services } from "../services";
 import type { LogEntry } from "./log-entry";
 import { exportLogsCsv, CSV_COLUMNS } from "./export-csv";
@@ -115,5 +116,56 @@ describe("CSV export", () => {
       code: "validation_failed",
       message: expect.stringContaining("query.range"),
     });
+  });
+
+  it("streams: reads one batch per chunk asked for, and stops reading when the consumer cancels", async () => {
+    let reads = 0;
+    const counting: KyselyPlugin = {
+      transformQuery: (args) => {
+        if (args.node.kind === "SelectQueryNode") reads++;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    };
+    const logDb = services().logDb;
+    const restore = overrideServices({
+      logDb: () => Object.assign(Object.create(logDb) as typeof logDb, { kysely: logDb.kysely.withPlugin(counting) }),
+    });
+    try {
+      const stream = await exportLogsCsv(alice, { range: "30d" }, { now: NOW, rowsPerChunk: 10 });
+      const reader = stream.getReader();
+      const decoder = new TextDecoder();
+      expect(decoder.decode((await reader.read()).value)).toBe(`${CSV_COLUMNS.join(",")}\n`);
+      const first = decoder.decode((await reader.read()).value);
+      expect(first.trim().split("\n")).toHaveLength(10);
+      // The stream reads ahead by at most one batch (its high-water mark), never the whole 80-row result.
+      expect(reads).toBeGreaterThanOrEqual(1);
+      expect(reads).toBeLessThanOrEqual(2);
+      const second = decoder.decode((await reader.read()).value);
+      expect(second.trim().split("\n")).toHaveLength(10);
+      expect(second).not.toBe(first);
+      const afterTwo = reads;
+      expect(afterTwo).toBeLessThanOrEqual(3);
+      await reader.cancel();
+      await new Promise((r) => setTimeout(r, 20));
+      expect(reads).toBe(afterTwo);
+    } finally {
+      restore();
+    }
+  });
+
+  it("in chunks of any size, delivers every row once, in the log view's order", async () => {
+    const whole = (await csvRows(alice, { range: "30d" })).map((r) => r.requestId);
+    for (const rowsPerChunk of [1, 7, 80, 1000]) {
+      const stream = await exportLogsCsv(alice, { range: "30d" }, { now: NOW, rowsPerChunk });
+      const text = await new Response(stream).text();
+      const ids = (parse(text, { columns: true }) as { requestId: string }[]).map((r) => r.requestId);
+      expect(ids).toEqual(whole);
+    }
+    const capped = await exportLogsCsv(alice, { range: "30d" }, { now: NOW, rowsPerChunk: 7, maxRows: 20 });
+    const ids = (parse(await new Response(capped).text(), { columns: true }) as { requestId: string }[]).map(
+      (r) => r.requestId,
+    );
+    expect(ids).toEqual(whole.slice(0, 20));
   });
 });

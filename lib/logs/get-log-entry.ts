@@ -1,9 +1,8 @@
 import "server-only";
-import { db } from "../db";
 import { ApiError } from "../errors";
 import { environmentFilter, ownerFilter, type Actor } from "../auth/actor";
 import { services } from "../services";
-import { toLogRow, type LogRow } from "./query-logs";
+import { LOG_ROW_COLUMNS, toLogRow, type LogRow } from "./query-logs";
 import { parseRefusal } from "./refusal-detail";
 import { retentionStart } from "./retention";
 import type { RefusalDetail } from "./log-entry";
@@ -18,14 +17,15 @@ export type LogDetail = LogRow & { refusal: RefusalDetail | null };
 export async function getLogEntryOrThrow(actor: Actor, requestId: string, now = new Date()): Promise<LogDetail> {
   const owner = ownerFilter(actor);
   const environment = environmentFilter(actor);
-  const row = await db().requestLog.findFirst({
-    where: {
-      requestId,
-      timestamp: { gte: retentionStart(now) },
-      ...(owner !== null ? { ownerId: owner } : {}),
-      ...(environment ? { environment } : {}),
-    },
-  });
+  const logDb = services().logDb;
+  const row = await logDb.kysely
+    .selectFrom("RequestLog")
+    .select([...LOG_ROW_COLUMNS, "refusal"])
+    .where("requestId", "=", requestId)
+    .where("timestamp", ">=", logDb.time(retentionStart(now).getTime()))
+    .$if(owner !== null, (q) => q.where("ownerId", "=", owner!))
+    .$if(environment !== null, (q) => q.where("environment", "=", environment!))
+    .executeTakeFirst();
   if (!row) {
     throw new ApiError(
       "not_found",

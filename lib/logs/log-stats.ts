@@ -1,13 +1,14 @@
 import "server-only";
-import { db, type Prisma } from "../db";
+import { db } from "../db";
+import { services } from "../services";
+import { HIST_COLUMNS, toDate } from "../db/log-db";
 import { parseOrThrow } from "../errors";
 import type { Actor } from "../auth/actor";
 import { logFilterInput } from "./log-query-input";
 import { STATUS_FILTERS } from "./log-vocabulary";
-import type { TimeRange } from "./time-range";
 import { bucketIndex, BUCKET_COUNT, quantileFromHistogram } from "./latency-histogram";
 import { bucketStart, bucketStarts, granularityFor, rollupWindow, type Granularity } from "./granularity";
-import { prismaLogWhere, resolveLogFilter, type ResolvedLogFilter } from "./query-logs";
+import { logRowWhere, resolveLogFilter, rollupsCanAnswer, rollupWhere, type ResolvedLogFilter } from "./log-filter";
 import { statusClass } from "./log-entry";
 
 type StatusClass = (typeof STATUS_FILTERS)[number];
@@ -63,86 +64,55 @@ function addInto(
 
 const errorsOf = (a: Agg) => (a.byClass["4xx"] ?? 0) + (a.byClass["5xx"] ?? 0);
 
-/**
- * Rollups can answer filters on key, partner, route, method and status class; anything finer needs raw rows.
- * They carry no environment either, so a sandbox (test key) reader gets the raw, environment-filtered path.
- */
-function rollupsCanAnswer(r: ResolvedLogFilter): boolean {
-  return !r.requestId && !r.errorCode && r.statuses.length === 0 && r.environment === null;
-}
-
-const HIST_FIELDS = Array.from({ length: BUCKET_COUNT }, (_, i) => `h${i}` as const);
-
-async function rollupWhere(
-  r: ResolvedLogFilter,
-  g: Granularity,
-  window: TimeRange,
-): Promise<Prisma.RequestRollupWhereInput> {
-  const and: Prisma.RequestRollupWhereInput[] = [
-    { resolution: g.source, bucketStart: { gte: window.from, lt: window.to } },
-  ];
-  if (r.owner === "nobody") and.push({ ownerId: "__nobody__" });
-  else if (r.owner) and.push({ ownerId: r.owner });
-  if (r.keyIds.length) {
-    // Rollups are keyed by the internal key id; the filter names public ids (and only the owner's count).
-    const owner = r.owner === "nobody" ? "__nobody__" : r.owner;
-    const keys = await db().apiKey.findMany({
-      where: { keyId: { in: r.keyIds }, ...(owner ? { ownerId: owner } : {}) },
-      select: { id: true },
-    });
-    and.push({ apiKeyId: { in: keys.map((k) => k.id) } });
-  }
-  if (r.partners.length) and.push({ partner: { in: r.partners } });
-  if (r.routes.length) and.push({ route: { in: r.routes } });
-  if (r.methods.length) and.push({ method: { in: r.methods } });
-  if (r.statusClasses.length) and.push({ statusClass: { in: r.statusClasses } });
-  return { AND: and };
-}
+const HIST_FIELDS = HIST_COLUMNS;
 
 type Grouped = { key: string; cls: string; count: number; latencySum: number; latencyMax: number; hist: number[] };
 
+const num = (v: unknown) => Number(v ?? 0);
+
 async function fromRollups(r: ResolvedLogFilter, g: Granularity) {
   const window = rollupWindow(r.range, g);
-  const where = await rollupWhere(r, g, window);
-  const sums = {
-    count: true,
-    latencySumMs: true,
-    ...Object.fromEntries(HIST_FIELDS.map((h) => [h, true])),
-  } as Prisma.RequestRollupSumAggregateInputType;
-  const [byTime, byKey, byEndpoint] = await Promise.all([
-    db().requestRollup.groupBy({ by: ["bucketStart", "statusClass"], where, _sum: sums, _max: { latencyMaxMs: true } }),
-    db().requestRollup.groupBy({ by: ["apiKeyId", "statusClass"], where, _sum: { count: true } }),
-    db().requestRollup.groupBy({
-      by: ["route", "method", "statusClass"],
-      where,
-      _sum: sums,
-      _max: { latencyMaxMs: true },
-    }),
+  const logDb = services().logDb;
+  const base = logDb.kysely.selectFrom("RequestRollup").where(rollupWhere(r, g.source, window, (ms) => logDb.time(ms)));
+  // Sums come back as numbers (SQLite) or numeric text (PostgreSQL's bigint sums): num() reads both.
+  const sums = base.select((eb) => [
+    eb.fn.sum<number>("count").as("count"),
+    eb.fn.sum<number>("latencySumMs").as("latencySum"),
+    eb.fn.max("latencyMaxMs").as("latencyMax"),
+    ...HIST_FIELDS.map((h) => eb.fn.sum<number>(h).as(h)),
   ]);
-  const histOf = (s: Record<string, number | null> | null) => HIST_FIELDS.map((h) => s?.[h] ?? 0);
-  const time: Grouped[] = byTime.map((r) => ({
-    key: String(bucketStart(r.bucketStart.getTime(), g.size)),
-    cls: r.statusClass,
-    count: r._sum.count ?? 0,
-    latencySum: r._sum.latencySumMs ?? 0,
-    latencyMax: r._max.latencyMaxMs ?? 0,
-    hist: histOf(r._sum as Record<string, number | null>),
+  const [byTime, byKey, byEndpoint] = await Promise.all([
+    sums.select(["bucketStart", "statusClass"]).groupBy(["bucketStart", "statusClass"]).execute(),
+    base
+      .select((eb) => ["apiKeyId", "statusClass", eb.fn.sum<number>("count").as("count")])
+      .groupBy(["apiKeyId", "statusClass"])
+      .execute(),
+    sums.select(["route", "method", "statusClass"]).groupBy(["route", "method", "statusClass"]).execute(),
+  ]);
+  const histOf = (s: Record<string, unknown>) => HIST_FIELDS.map((h) => num(s[h]));
+  const time: Grouped[] = byTime.map((row) => ({
+    key: String(bucketStart(toDate(row.bucketStart).getTime(), g.size)),
+    cls: row.statusClass,
+    count: num(row.count),
+    latencySum: num(row.latencySum),
+    latencyMax: num(row.latencyMax),
+    hist: histOf(row),
   }));
-  const keys: Grouped[] = byKey.map((r) => ({
-    key: r.apiKeyId,
-    cls: r.statusClass,
-    count: r._sum.count ?? 0,
+  const keys: Grouped[] = byKey.map((row) => ({
+    key: row.apiKeyId,
+    cls: row.statusClass,
+    count: num(row.count),
     latencySum: 0,
     latencyMax: 0,
     hist: [],
   }));
-  const endpoints: Grouped[] = byEndpoint.map((r) => ({
-    key: `${r.method} ${r.route}`,
-    cls: r.statusClass,
-    count: r._sum.count ?? 0,
-    latencySum: r._sum.latencySumMs ?? 0,
-    latencyMax: r._max.latencyMaxMs ?? 0,
-    hist: histOf(r._sum as Record<string, number | null>),
+  const endpoints: Grouped[] = byEndpoint.map((row) => ({
+    key: `${row.method} ${row.route}`,
+    cls: row.statusClass,
+    count: num(row.count),
+    latencySum: num(row.latencySum),
+    latencyMax: num(row.latencyMax),
+    hist: histOf(row),
   }));
   return { time, keys, endpoints, keyIdentity: "apiKeyId" as const };
 }
@@ -151,12 +121,14 @@ async function fromRollups(r: ResolvedLogFilter, g: Granularity) {
 const RAW_STATS_CAP = 200_000;
 
 async function fromRaw(r: ResolvedLogFilter, g: Granularity) {
-  const rows = await db().requestLog.findMany({
-    where: prismaLogWhere(r),
-    select: { timestamp: true, status: true, latencyMs: true, keyId: true, route: true, method: true },
-    orderBy: { timestamp: "desc" },
-    take: RAW_STATS_CAP,
-  });
+  const logDb = services().logDb;
+  const rows = await logDb.kysely
+    .selectFrom("RequestLog")
+    .select(["timestamp", "status", "latencyMs", "keyId", "route", "method"])
+    .where(logRowWhere(r, (ms) => logDb.time(ms)))
+    .orderBy("timestamp", "desc")
+    .limit(RAW_STATS_CAP)
+    .execute();
   const one = (latency: number) => {
     const hist = new Array<number>(BUCKET_COUNT).fill(0);
     hist[bucketIndex(latency)] = 1;
@@ -169,7 +141,7 @@ async function fromRaw(r: ResolvedLogFilter, g: Granularity) {
     const cls = statusClass(r.status);
     const hist = one(r.latencyMs);
     time.push({
-      key: String(bucketStart(r.timestamp.getTime(), g.size)),
+      key: String(bucketStart(toDate(r.timestamp).getTime(), g.size)),
       cls,
       count: 1,
       latencySum: r.latencyMs,

@@ -1,31 +1,24 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { sqliteDate, type BulkQuery, type BulkSql } from "../db/bulk-sql";
+import { sql, type Kysely, type Transaction } from "kysely";
+import {
+  bindTemplate,
+  HIST_COLUMNS,
+  markers,
+  type LogDb,
+  type LogTables,
+  type PostgresLogDb,
+  type SqliteLogDb,
+  type SqliteWrite,
+} from "../db/log-db";
 import { ROLLUP_RESOLUTIONS, statusClass, type LogEntry, type RollupResolution } from "./log-entry";
 import { bucketIndex, BUCKET_COUNT } from "./latency-histogram";
 import { retryWhileBusy } from "../db/storage-failure";
 
-/** How long a flush waits for the database's write lock before it fails (and is retried by the writer). */
+/** How long a SQLite flush waits for the database's write lock before it fails (and is retried by the writer). */
 const STORE_WAIT_MS = 1_000;
 
 export { ROLLUP_RESOLUTIONS, type RollupResolution } from "./log-entry";
-
-type RollupAccumulator = {
-  resolution: RollupResolution;
-  bucketStart: number;
-  apiKeyId: string;
-  ownerId: string;
-  partner: string;
-  route: string;
-  method: string;
-  statusClass: string;
-  count: number;
-  latencySumMs: number;
-  latencyMaxMs: number;
-  buckets: number[];
-};
-
-const HIST_COLUMNS = Array.from({ length: BUCKET_COUNT }, (_, i) => `h${i}`);
 
 const LOG_COLUMNS = [
   "id",
@@ -48,125 +41,104 @@ const LOG_COLUMNS = [
   "errorCode",
   "secretSlot",
   "refusal",
-];
-// A request id already stored (a spool replayed after a crash between commit and cleanup) is skipped.
-const INSERT_LOG = `INSERT INTO "RequestLog" (${LOG_COLUMNS.map((c) => `"${c}"`).join(", ")}) VALUES (${LOG_COLUMNS.map(() => "?").join(", ")}) ON CONFLICT ("requestId") DO NOTHING`;
+] as const;
+type LogColumn = (typeof LOG_COLUMNS)[number];
+type LogValues = Record<LogColumn, unknown>;
 
+const ROLLUP_KEY = ["resolution", "bucketStart", "apiKeyId", "route", "method", "statusClass"] as const;
 const ROLLUP_COLUMNS = [
   "id",
-  "resolution",
-  "bucketStart",
-  "apiKeyId",
+  ...ROLLUP_KEY,
   "ownerId",
   "partner",
-  "route",
-  "method",
-  "statusClass",
   "count",
   "latencySumMs",
   "latencyMaxMs",
   ...HIST_COLUMNS,
-];
-const add = (c: string) => `"${c}" = "RequestRollup"."${c}" + excluded."${c}"`;
-// Counts, sums and histogram buckets are added in the database, so concurrent writers never lose an increment.
-const UPSERT_ROLLUP =
-  `INSERT INTO "RequestRollup" (${ROLLUP_COLUMNS.map((c) => `"${c}"`).join(", ")}) VALUES (${ROLLUP_COLUMNS.map(() => "?").join(", ")}) ` +
-  `ON CONFLICT ("resolution", "bucketStart", "apiKeyId", "route", "method", "statusClass") DO UPDATE SET ` +
-  [
-    ...["count", "latencySumMs"].map(add),
-    `"latencyMaxMs" = MAX("RequestRollup"."latencyMaxMs", excluded."latencyMaxMs")`,
-    ...HIST_COLUMNS.map(add),
-  ].join(", ");
+] as const;
+type RollupColumn = (typeof ROLLUP_COLUMNS)[number];
+type RollupValues = Record<RollupColumn, unknown>;
+/** Columns a later write adds to (never overwrites), so concurrent writers never lose an increment. */
+const ADDED = ["count", "latencySumMs", ...HIST_COLUMNS] as const;
 
-const TOUCH_KEY = `UPDATE "ApiKey" SET "lastUsedAt" = ? WHERE "id" = ? AND ("lastUsedAt" IS NULL OR "lastUsedAt" < ?)`;
-const UPSERT_SCOPE_USE =
-  `INSERT INTO "KeyScopeUsage" ("apiKeyId", "scope", "lastUsedAt") VALUES (?, ?, ?) ` +
-  `ON CONFLICT ("apiKeyId", "scope") DO UPDATE SET "lastUsedAt" = MAX("KeyScopeUsage"."lastUsedAt", excluded."lastUsedAt")`;
-
-function logParams(e: LogEntry): unknown[] {
-  return [
+function logValues(e: LogEntry, time: (ms: number) => string): LogValues {
+  return {
     // The request id is unique and time-prefixed: it doubles as the row id (the keyset tie-breaker).
-    e.requestId,
-    e.requestId,
-    sqliteDate(e.timestamp),
-    e.apiKeyId,
-    e.keyId?.slice(0, 64) ?? null,
-    e.keyName,
-    e.partner,
-    e.ownerId,
-    e.environment,
-    e.method,
-    e.route,
-    e.path.slice(0, 500),
-    e.status,
-    statusClass(e.status),
-    Math.round(e.latencyMs * 1000) / 1000,
-    e.ip,
-    e.userAgent?.slice(0, 300) ?? null,
-    e.errorCode,
-    e.secretSlot,
-    e.refusal ? JSON.stringify(e.refusal) : null,
-  ];
+    id: e.requestId,
+    requestId: e.requestId,
+    timestamp: time(e.timestamp),
+    apiKeyId: e.apiKeyId,
+    keyId: e.keyId?.slice(0, 64) ?? null,
+    keyName: e.keyName,
+    partner: e.partner,
+    ownerId: e.ownerId,
+    environment: e.environment,
+    method: e.method,
+    route: e.route,
+    path: e.path.slice(0, 500),
+    status: e.status,
+    statusClass: statusClass(e.status),
+    latencyMs: Math.round(e.latencyMs * 1000) / 1000,
+    ip: e.ip,
+    userAgent: e.userAgent?.slice(0, 300) ?? null,
+    errorCode: e.errorCode,
+    secretSlot: e.secretSlot,
+    refusal: e.refusal ? JSON.stringify(e.refusal) : null,
+  };
 }
 
-function accumulateRollups(entries: readonly LogEntry[], resolution: RollupResolution): RollupAccumulator[] {
-  const size = ROLLUP_RESOLUTIONS[resolution];
-  const groups = new Map<string, RollupAccumulator>();
-  for (const e of entries) {
-    const bucketStart = Math.floor(e.timestamp / size) * size;
-    const cls = statusClass(e.status);
-    const key = `${bucketStart}|${e.apiKeyId ?? ""}|${e.route}|${e.method}|${cls}`;
-    let acc = groups.get(key);
-    if (!acc) {
-      acc = {
-        resolution,
-        bucketStart,
-        apiKeyId: e.apiKeyId ?? "",
-        ownerId: e.ownerId ?? "",
-        partner: e.partner ?? "",
-        route: e.route,
-        method: e.method,
-        statusClass: cls,
-        count: 0,
-        latencySumMs: 0,
-        latencyMaxMs: 0,
-        buckets: new Array<number>(BUCKET_COUNT).fill(0),
-      };
-      groups.set(key, acc);
-    }
-    acc.count++;
-    acc.latencySumMs += e.latencyMs;
-    acc.latencyMaxMs = Math.max(acc.latencyMaxMs, e.latencyMs);
-    acc.buckets[bucketIndex(e.latencyMs)]!++;
-  }
-  return [...groups.values()];
-}
-
-function writeRollups(q: BulkQuery, entries: readonly LogEntry[]): void {
+/** Minute and hour rollups of a batch, one row per (resolution, bucket, key, route, method, status class). */
+function rollupValues(entries: readonly LogEntry[], time: (ms: number) => string): RollupValues[] {
+  const out: RollupValues[] = [];
   for (const resolution of Object.keys(ROLLUP_RESOLUTIONS) as RollupResolution[]) {
-    for (const r of accumulateRollups(entries, resolution)) {
-      q.run(UPSERT_ROLLUP, [
-        randomUUID(),
-        r.resolution,
-        sqliteDate(r.bucketStart),
-        r.apiKeyId,
-        r.ownerId,
-        r.partner,
-        r.route,
-        r.method,
-        r.statusClass,
-        r.count,
-        r.latencySumMs,
-        r.latencyMaxMs,
-        ...r.buckets,
-      ]);
+    const size = ROLLUP_RESOLUTIONS[resolution];
+    const groups = new Map<string, RollupValues & { buckets: number[]; bucketMs: number }>();
+    for (const e of entries) {
+      const bucketMs = Math.floor(e.timestamp / size) * size;
+      const cls = statusClass(e.status);
+      const key = `${bucketMs}|${e.apiKeyId ?? ""}|${e.route}|${e.method}|${cls}`;
+      let acc = groups.get(key);
+      if (!acc) {
+        acc = {
+          id: randomUUID(),
+          resolution,
+          bucketStart: time(bucketMs),
+          bucketMs,
+          apiKeyId: e.apiKeyId ?? "",
+          ownerId: e.ownerId ?? "",
+          partner: e.partner ?? "",
+          route: e.route,
+          method: e.method,
+          statusClass: cls,
+          count: 0,
+          latencySumMs: 0,
+          latencyMaxMs: 0,
+          buckets: new Array<number>(BUCKET_COUNT).fill(0),
+          ...(Object.fromEntries(HIST_COLUMNS.map((h) => [h, 0])) as Record<(typeof HIST_COLUMNS)[number], number>),
+        };
+        groups.set(key, acc);
+      }
+      (acc.count as number)++;
+      (acc.latencySumMs as number) += e.latencyMs;
+      acc.latencyMaxMs = Math.max(acc.latencyMaxMs as number, e.latencyMs);
+      acc.buckets[bucketIndex(e.latencyMs)]!++;
+    }
+    for (const acc of groups.values()) {
+      const { buckets, bucketMs: _bucketMs, ...row } = acc;
+      HIST_COLUMNS.forEach((h, i) => (row[h] = buckets[i]));
+      out.push(row);
     }
   }
+  return out;
 }
 
-function touchKeys(q: BulkQuery, entries: readonly LogEntry[]): void {
+type KeyTouch = { apiKeyId: string; at: number };
+type ScopeUse = { apiKeyId: string; scope: string; at: number };
+
+/** Keys' last-used times and the scopes they exercised (successful requests only), newest per key / scope. */
+function usage(entries: readonly LogEntry[]): { keys: KeyTouch[]; scopes: ScopeUse[] } {
   const lastUsed = new Map<string, number>();
-  const scopeUsed = new Map<string, { apiKeyId: string; scope: string; at: number }>();
+  const scopeUsed = new Map<string, ScopeUse>();
   for (const e of entries) {
     if (!e.apiKeyId || e.status >= 400) continue;
     lastUsed.set(e.apiKeyId, Math.max(lastUsed.get(e.apiKeyId) ?? 0, e.timestamp));
@@ -177,8 +149,180 @@ function touchKeys(q: BulkQuery, entries: readonly LogEntry[]): void {
         scopeUsed.set(k, { apiKeyId: e.apiKeyId, scope: e.scopeUsed, at: e.timestamp });
     }
   }
-  for (const [apiKeyId, at] of lastUsed) q.run(TOUCH_KEY, [sqliteDate(at), apiKeyId, sqliteDate(at)]);
-  for (const u of scopeUsed.values()) q.run(UPSERT_SCOPE_USE, [u.apiKeyId, u.scope, sqliteDate(u.at)]);
+  // A fixed order, so concurrent writers lock rows in the same order (no deadlock on PostgreSQL).
+  const keys = [...lastUsed].map(([apiKeyId, at]) => ({ apiKeyId, at })).sort((a, b) => cmp(a.apiKeyId, b.apiKeyId));
+  const scopes = [...scopeUsed.values()].sort((a, b) => cmp(a.apiKeyId, b.apiKeyId) || cmp(a.scope, b.scope));
+  return { keys, scopes };
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The larger of two values: SQLite's two-argument MAX, PostgreSQL's GREATEST. */
+const greatest = (dialect: LogDb["dialect"]) => (dialect === "sqlite" ? "max" : "greatest");
+
+/**
+ * The statements of a batch write, built once per database with Kysely. Each query is written once; SQLite runs
+ * them row by row as prepared statements, PostgreSQL as multi-row statements (see the two store functions).
+ */
+function rollupUpsert(k: Kysely<LogTables>, dialect: LogDb["dialect"], rows: RollupValues[]) {
+  return k
+    .insertInto("RequestRollup")
+    .values(rows as never)
+    .onConflict((oc) =>
+      oc.columns([...ROLLUP_KEY]).doUpdateSet((eb) => ({
+        ...Object.fromEntries(ADDED.map((c) => [c, eb(`RequestRollup.${c}`, "+", eb.ref(`excluded.${c}`))])),
+        latencyMaxMs: eb.fn(greatest(dialect), ["RequestRollup.latencyMaxMs", "excluded.latencyMaxMs"]),
+      })),
+    );
+}
+
+function scopeUseUpsert(
+  k: Kysely<LogTables>,
+  dialect: LogDb["dialect"],
+  rows: Record<"apiKeyId" | "scope" | "lastUsedAt", unknown>[],
+) {
+  return k
+    .insertInto("KeyScopeUsage")
+    .values(rows as never)
+    .onConflict((oc) =>
+      oc.columns(["apiKeyId", "scope"]).doUpdateSet((eb) => ({
+        lastUsedAt: eb.fn(greatest(dialect), ["KeyScopeUsage.lastUsedAt", "excluded.lastUsedAt"]),
+      })),
+    );
+}
+
+function touchKey(k: Kysely<LogTables>, apiKeyId: unknown, at: unknown) {
+  return k
+    .updateTable("ApiKey")
+    .set({ lastUsedAt: at as string })
+    .where("id", "=", apiKeyId as string)
+    .where((eb) => eb.or([eb("lastUsedAt", "is", null), eb("lastUsedAt", "<", at as string)]));
+}
+
+type SqliteStatements = {
+  insertLog: ReturnType<typeof bindTemplate<LogColumn>>;
+  upsertRollup: ReturnType<typeof bindTemplate<RollupColumn>>;
+  touchKey: ReturnType<typeof bindTemplate<"apiKeyId" | "at">>;
+  upsertScopeUse: ReturnType<typeof bindTemplate<"apiKeyId" | "scope" | "lastUsedAt">>;
+};
+
+const sqliteStatements = new WeakMap<SqliteLogDb, SqliteStatements>();
+
+function statementsFor(logDb: SqliteLogDb): SqliteStatements {
+  let s = sqliteStatements.get(logDb);
+  if (s) return s;
+  const k = logDb.kysely;
+  s = {
+    // A request id already stored (a spool replayed after a crash between commit and cleanup) is skipped.
+    insertLog: bindTemplate(
+      k
+        .insertInto("RequestLog")
+        .values(markers(LOG_COLUMNS))
+        .onConflict((oc) => oc.column("requestId").doNothing())
+        .compile(),
+      LOG_COLUMNS,
+    ),
+    upsertRollup: bindTemplate(rollupUpsert(k, "sqlite", [markers(ROLLUP_COLUMNS)]).compile(), ROLLUP_COLUMNS),
+    touchKey: bindTemplate(touchKey(k, markers(["apiKeyId"]).apiKeyId, markers(["at"]).at).compile(), [
+      "apiKeyId",
+      "at",
+    ]),
+    upsertScopeUse: bindTemplate(
+      scopeUseUpsert(k, "sqlite", [markers(["apiKeyId", "scope", "lastUsedAt"])]).compile(),
+      ["apiKeyId", "scope", "lastUsedAt"],
+    ),
+  };
+  sqliteStatements.set(logDb, s);
+  return s;
+}
+
+function storeSqlite(logDb: SqliteLogDb, entries: readonly LogEntry[]): Promise<number> {
+  const s = statementsFor(logDb);
+  const time = (ms: number) => logDb.time(ms);
+  const run = (w: SqliteWrite, t: SqliteStatements[keyof SqliteStatements], values: Record<string, unknown>) =>
+    w.run(t.sql, t.bind(values as never));
+  // The lock may be held by a transaction of this process (between its awaits) or another one: wait a little.
+  return retryWhileBusy("storing request log entries", STORE_WAIT_MS, () =>
+    logDb.writeSync((w) => {
+      const fresh = entries.filter((e) => run(w, s.insertLog, logValues(e, time)) === 1);
+      for (const r of rollupValues(fresh, time)) run(w, s.upsertRollup, r);
+      const { keys, scopes } = usage(fresh);
+      for (const u of keys) run(w, s.touchKey, { apiKeyId: u.apiKeyId, at: time(u.at) });
+      for (const u of scopes)
+        run(w, s.upsertScopeUse, { apiKeyId: u.apiKeyId, scope: u.scope, lastUsedAt: time(u.at) });
+      return fresh.length;
+    }),
+  );
+}
+
+/** PostgreSQL binds at most 65,535 parameters per statement. */
+const MAX_PARAMS = 60_000;
+
+function* chunks<T>(rows: readonly T[], perRow: number): Generator<T[]> {
+  const size = Math.max(1, Math.floor(MAX_PARAMS / perRow));
+  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+}
+
+/** Column types for UNNEST: one array parameter per column instead of one parameter per value. */
+const LOG_PG_TYPES: Record<LogColumn, string> = {
+  id: "text",
+  requestId: "text",
+  timestamp: "timestamp(3)",
+  apiKeyId: "text",
+  keyId: "text",
+  keyName: "text",
+  partner: "text",
+  ownerId: "text",
+  environment: "text",
+  method: "text",
+  route: "text",
+  path: "text",
+  status: "integer",
+  statusClass: "text",
+  latencyMs: "double precision",
+  ip: "text",
+  userAgent: "text",
+  errorCode: "text",
+  secretSlot: "text",
+  refusal: "text",
+};
+
+async function storePostgres(logDb: PostgresLogDb, entries: readonly LogEntry[]): Promise<number> {
+  const time = (ms: number) => logDb.time(ms);
+  return logDb.kysely.transaction().execute(async (trx: Transaction<LogTables>) => {
+    // Raw rows as one INSERT … SELECT FROM unnest(arrays): one parameter per column for the whole batch, parsed once.
+    // A replayed entry (same request id and timestamp) is skipped, and left out of the rollups below.
+    const stored = new Set<string>();
+    for (const part of chunks(entries, 1)) {
+      const rows = part.map((e) => logValues(e, time));
+      const columns = LOG_COLUMNS.map((c) => sql`${rows.map((r) => r[c])}::${sql.raw(LOG_PG_TYPES[c])}[]`);
+      const inserted = await trx
+        .insertInto("RequestLog")
+        .columns([...LOG_COLUMNS])
+        .expression(sql`SELECT * FROM unnest(${sql.join(columns)})` as never)
+        .onConflict((oc) => oc.columns(["requestId", "timestamp"]).doNothing())
+        .returning("requestId")
+        .execute();
+      for (const r of inserted) stored.add(r.requestId);
+    }
+    // Each stored request id once (a batch holding the same entry twice counts it once, as on SQLite).
+    const fresh = entries.filter((e) => stored.delete(e.requestId));
+    // Sorted by the conflict key: concurrent writers lock rollup rows in the same order (no deadlocks), and the
+    // database adds counts and sums and keeps the larger max, so no writer's increment is lost.
+    const rollups = rollupValues(fresh, time).sort((a, b) =>
+      ROLLUP_KEY.reduce((c, k) => c || cmp(String(a[k]), String(b[k])), 0),
+    );
+    for (const part of chunks(rollups, ROLLUP_COLUMNS.length)) await rollupUpsert(trx, "postgresql", part).execute();
+    const { keys, scopes } = usage(fresh);
+    for (const u of keys) await touchKey(trx, u.apiKeyId, time(u.at)).execute();
+    for (const part of chunks(scopes, 3))
+      await scopeUseUpsert(
+        trx,
+        "postgresql",
+        part.map((u) => ({ apiKeyId: u.apiKeyId, scope: u.scope, lastUsedAt: time(u.at) })),
+      ).execute();
+    return fresh.length;
+  });
 }
 
 /**
@@ -186,15 +330,7 @@ function touchKeys(q: BulkQuery, entries: readonly LogEntry[]): void {
  * Rows whose request id is already stored are skipped and left out of the rollups, so replaying a spool
  * (after a crash between commit and spool cleanup) never double counts. Returns the rows written.
  */
-export async function storeLogBatch(bulk: BulkSql, entries: readonly LogEntry[]): Promise<number> {
+export async function storeLogBatch(logDb: LogDb, entries: readonly LogEntry[]): Promise<number> {
   if (entries.length === 0) return 0;
-  // The lock may be held by a transaction of this process (between its awaits) or another one: wait a little.
-  return retryWhileBusy("storing request log entries", STORE_WAIT_MS, () =>
-    bulk.transaction((q) => {
-      const fresh = entries.filter((e) => q.run(INSERT_LOG, logParams(e)) === 1);
-      writeRollups(q, fresh);
-      touchKeys(q, fresh);
-      return fresh.length;
-    }),
-  );
+  return logDb.dialect === "sqlite" ? storeSqlite(logDb, entries) : storePostgres(logDb, entries);
 }

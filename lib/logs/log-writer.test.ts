@@ -177,12 +177,13 @@ describe("LogWriter", () => {
     expect(() => writer.enqueue(entry())).toThrow("log writer is closed");
   });
 
-  it("entries enqueued in one event-loop turn share one write, and each promise waits for it", async () => {
+  it("entries enqueued in one event-loop turn after its first wait for one shared write at the turn's end", async () => {
     const dir = spoolDir();
     const writer = newWriter({ spoolDir: dir });
     const batch = Array.from({ length: 50 }, () => entry());
     const spooled = batch.map((e) => writer.enqueue(e));
-    expect(fs.readdirSync(dir)).toEqual([]); // nothing written yet: the group commit runs at the end of the turn
+    // Only the turn's first entry is written yet; the group commit of the others runs at the end of the turn.
+    expect(LogSpool.read(path.join(dir, fs.readdirSync(dir)[0]!))).toEqual([batch[0]]);
     await Promise.all(spooled);
     const segments = fs.readdirSync(dir);
     expect(segments).toHaveLength(1);
@@ -276,6 +277,23 @@ describe("LogWriter under a storage outage", () => {
     await writer.flush();
     expect(await stored(during)).toBe(5);
     await writer.close();
+  });
+
+  it("the first entry of an event-loop turn is written at once; the turn's later entries share one write", async () => {
+    const spool = new LogSpool(spoolDir(), INSTANCE);
+    const writes = vi.spyOn(fs, "writeSync");
+    const [first, ...rest] = [entry(), entry(), entry(), entry()];
+    const firstWritten = spool.append(first!);
+    // Written before append returned: a lone request does not wait for the turn to end.
+    expect(writes).toHaveBeenCalledTimes(1);
+    const restWritten = rest.map((e) => spool.append(e));
+    expect(writes).toHaveBeenCalledTimes(1);
+    await Promise.all([firstWritten, ...restWritten]);
+    expect(writes).toHaveBeenCalledTimes(2);
+    // The next turn starts afresh.
+    await spool.append(entry());
+    expect(writes).toHaveBeenCalledTimes(3);
+    expect(LogSpool.read(spool.cut()!)).toHaveLength(5);
   });
 
   it("a write cut short by a full disk leaves a torn line that replay skips; the next entries start a new line", async () => {

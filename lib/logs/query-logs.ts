@@ -1,11 +1,13 @@
 import "server-only";
-import { db, type Prisma } from "../db";
+import { services } from "../services";
 import { invalidField } from "../errors";
-import { environmentFilter, ownerFilter, type Actor } from "../auth/actor";
-import type { LogFilterInput, LogPageInput } from "./log-query-input";
-import { resolveTimeRange, type TimeRange } from "./time-range";
+import type { Actor } from "../auth/actor";
+import type { ExpressionBuilder } from "kysely";
+import { toDate, type LogTables } from "../db/log-db";
+import type { LogPageInput } from "./log-query-input";
 import { retentionStart } from "./retention";
 import type { LogEntry } from "./log-entry";
+import { logRowWhere, resolveLogFilter } from "./log-filter";
 
 /** A stored log row as the API and dashboard read it (no internal key id, no scope bookkeeping). */
 export type LogRow = Omit<LogEntry, "timestamp" | "apiKeyId" | "scopeUsed" | "secretSlot" | "refusal"> & {
@@ -15,75 +17,6 @@ export type LogRow = Omit<LogEntry, "timestamp" | "apiKeyId" | "scopeUsed" | "se
 };
 
 export type LogPage = { data: LogRow[]; nextCursor: string | null; range: { from: string; to: string } };
-
-/** The owner ids a query is limited to: the actor's own, or (support) everyone / the one user asked for. */
-async function ownerCondition(actor: Actor, user: string | undefined): Promise<string | null | "nobody"> {
-  const own = ownerFilter(actor);
-  if (own !== null) return own;
-  if (!user) return null;
-  const found = await db().user.findFirst({
-    where: { OR: [{ id: user }, { email: user.toLowerCase() }] },
-    select: { id: true },
-  });
-  return found?.id ?? "nobody";
-}
-
-/** A log filter with the owner resolved: what both the ORM and the SQL export path build their WHERE from. */
-export type ResolvedLogFilter = {
-  range: TimeRange;
-  /** null: every owner (support staff); "nobody": a support filter for a user that does not exist. */
-  owner: string | null | "nobody";
-  /** A test key reads only test traffic. */
-  environment: "test" | null;
-  keyIds: string[];
-  partners: string[];
-  methods: string[];
-  routes: string[];
-  statusClasses: string[];
-  statuses: number[];
-  requestId?: string;
-  errorCode?: string;
-};
-
-/** Every read of the log starts here, so the owner filter cannot be forgotten. */
-export async function resolveLogFilter(actor: Actor, f: LogFilterInput, now = new Date()): Promise<ResolvedLogFilter> {
-  const status = f.status ?? [];
-  return {
-    range: resolveTimeRange(f, now),
-    owner: await ownerCondition(actor, f.user),
-    environment: environmentFilter(actor),
-    keyIds: f.keyId ?? [],
-    partners: f.partner ?? [],
-    methods: f.method ?? [],
-    routes: f.route ?? [],
-    statusClasses: status.filter((s) => typeof s === "string") as string[],
-    statuses: status.filter((s): s is number => typeof s === "number"),
-    requestId: f.requestId,
-    errorCode: f.errorCode,
-  };
-}
-
-export function prismaLogWhere(r: ResolvedLogFilter): Prisma.RequestLogWhereInput {
-  const and: Prisma.RequestLogWhereInput[] = [{ timestamp: { gte: r.range.from, lt: r.range.to } }];
-  if (r.owner === "nobody") and.push({ ownerId: "__nobody__" });
-  else if (r.owner) and.push({ ownerId: r.owner });
-  if (r.environment) and.push({ environment: r.environment });
-  if (r.keyIds.length) and.push({ keyId: { in: r.keyIds } });
-  if (r.partners.length) and.push({ partner: { in: r.partners } });
-  if (r.methods.length) and.push({ method: { in: r.methods } });
-  if (r.routes.length) and.push({ route: { in: r.routes } });
-  if (r.requestId) and.push({ requestId: r.requestId });
-  if (r.errorCode) and.push({ errorCode: r.errorCode });
-  if (r.statusClasses.length || r.statuses.length) {
-    and.push({
-      OR: [
-        ...(r.statusClasses.length ? [{ statusClass: { in: r.statusClasses } }] : []),
-        ...(r.statuses.length ? [{ status: { in: r.statuses } }] : []),
-      ],
-    });
-  }
-  return { AND: and };
-}
 
 export function encodeCursor(row: { timestamp: Date; id: string }): string {
   return Buffer.from(`${row.timestamp.getTime()}:${row.id}`).toString("base64url");
@@ -99,14 +32,14 @@ export function decodeCursor(cursor: string): { timestamp: Date; id: string } {
   return { timestamp: new Date(ms), id: text.slice(colon + 1) };
 }
 
-type LogRecord = Omit<LogRow, "timestamp"> & { timestamp: Date };
+type LogRecord = Omit<LogRow, "timestamp"> & { timestamp: Date | string };
 
 /** Only the public fields: the internal key id and other columns stay inside. */
 export function toLogRow(r: LogRecord): LogRow {
   return {
     id: r.id,
     requestId: r.requestId,
-    timestamp: r.timestamp.toISOString(),
+    timestamp: toDate(r.timestamp).toISOString(),
     keyId: r.keyId,
     keyName: r.keyName,
     partner: r.partner,
@@ -124,6 +57,38 @@ export function toLogRow(r: LogRecord): LogRow {
   };
 }
 
+/** The columns a page shows (all but the internal key id). */
+export const LOG_ROW_COLUMNS = [
+  "id",
+  "requestId",
+  "timestamp",
+  "keyId",
+  "keyName",
+  "partner",
+  "ownerId",
+  "environment",
+  "method",
+  "route",
+  "path",
+  "status",
+  "latencyMs",
+  "ip",
+  "userAgent",
+  "errorCode",
+  "secretSlot",
+] as const;
+
+/**
+ * Rows after a keyset cursor in (timestamp, id) order. Spelled as a plain range on the timestamp plus a
+ * tie-break, so any index that leads to the timestamp (the owner's, the key's, the partner's) serves it.
+ */
+export function keysetAfter(c: { timestamp: Date; id: string }, order: "asc" | "desc", time: (ms: number) => string) {
+  const at = time(c.timestamp.getTime());
+  const [strict, loose] = order === "desc" ? (["<", "<="] as const) : ([">", ">="] as const);
+  return (eb: ExpressionBuilder<LogTables, "RequestLog">) =>
+    eb.and([eb("timestamp", loose, at), eb.or([eb("timestamp", strict, at), eb("id", strict, c.id)])]);
+}
+
 /**
  * One page of the filtered log, newest first by default, by keyset (timestamp, id): no OFFSET scans. The
  * input is parsed at the edge (the API's guard, or parseOrThrow(logPageInput, ..., "query") in pages/actions).
@@ -133,27 +98,24 @@ export async function queryLogs(actor: Actor, q: LogPageInput, now = new Date())
   // A request id (from a partner's error body) is found whatever range is selected, within retention.
   const filter = q.requestId ? { ...resolved, range: { from: retentionStart(now), to: now } } : resolved;
   const { range } = filter;
-  const where = prismaLogWhere(filter);
-  const desc = q.order === "desc";
-  const and = [where];
-  if (q.cursor) {
-    const c = decodeCursor(q.cursor);
-    and.push(
-      desc
-        ? { OR: [{ timestamp: { lt: c.timestamp } }, { timestamp: c.timestamp, id: { lt: c.id } }] }
-        : { OR: [{ timestamp: { gt: c.timestamp } }, { timestamp: c.timestamp, id: { gt: c.id } }] },
-    );
-  }
-  const rows = await db().requestLog.findMany({
-    where: { AND: and },
-    orderBy: [{ timestamp: q.order }, { id: q.order }],
-    take: q.limit + 1,
-  });
-  const page = rows.slice(0, q.limit);
+  const logDb = services().logDb;
+  const time = (ms: number) => logDb.time(ms);
+  const after = q.cursor ? decodeCursor(q.cursor) : null;
+  const rows = await logDb.kysely
+    .selectFrom("RequestLog")
+    .select([...LOG_ROW_COLUMNS])
+    .where(logRowWhere(filter, time))
+    .$if(after !== null, (qb) => qb.where(keysetAfter(after!, q.order, time)))
+    .orderBy("timestamp", q.order)
+    .orderBy("id", q.order)
+    .limit(q.limit + 1)
+    .execute();
+  const page = rows.slice(0, q.limit).map(toLogRow);
   const last = page[page.length - 1];
   return {
-    data: page.map(toLogRow),
-    nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null,
+    data: page,
+    nextCursor:
+      rows.length > q.limit && last ? encodeCursor({ timestamp: new Date(last.timestamp), id: last.id }) : null,
     range: { from: range.from.toISOString(), to: range.to.toISOString() },
   };
 }

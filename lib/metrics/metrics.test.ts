@@ -64,4 +64,14 @@ describe("Metrics", () => {
     expect(body).toContain('keyward_dependency_up{dependency="database"} 1');
     expect(body).toContain('keyward_dependency_up{dependency="redis"} 0');
   });
+
+  it("counts the background job periods this instance ran, per job", async () => {
+    const { metrics } = fakeSources();
+    metrics.jobRan("expire-keys");
+    metrics.jobRan("expire-keys");
+    metrics.jobRan("log-retention");
+    const { body } = await metrics.scrape();
+    expect(body).toContain('keyward_job_runs_total{job="expire-keys"} 2');
+    expect(body).toContain('keyward_job_runs_total{job="log-retention"} 1');
+  });
 });

@@ -120,6 +120,7 @@ export class Metrics {
   private readonly flushDuration: Histogram;
   private readonly flushFailures: Counter;
   private readonly dependencyUp: Gauge<"dependency">;
+  private readonly jobRuns: Counter<"job">;
 
   constructor(sources: MetricSources, opts: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -210,12 +211,22 @@ export class Metrics {
         this.inc(sources.keyCache().misses);
       },
     });
+    this.jobRuns = new Counter({
+      name: "keyward_job_runs_total",
+      help: "Background job periods this instance ran (expiry sweep, retention...); across a cluster each period runs once.",
+      labelNames: ["job"] as const,
+      registers,
+    });
     this.dependencyUp = new Gauge({
       name: "keyward_dependency_up",
       help: "1 when a dependency (database, redis) answered its last check, 0 when it did not.",
       labelNames: ["dependency"] as const,
       registers,
     });
+  }
+
+  jobRan(job: string): void {
+    this.jobRuns.inc({ job });
   }
 
   /** The instruments of one route pattern (never a raw path: the label set stays small), made once per route. */

@@ -1,14 +1,23 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as createKeyRoute } from "./keys/route";
 import { PATCH as updateKeyRoute } from "./keys/[keyId]/route";
 import { POST as rotateKeyRoute } from "./keys/[keyId]/rotate/route";
 import { POST as revokeKeyRoute } from "./keys/[keyId]/revoke/route";
 import { POST as createOfferRoute } from "./offers/route";
 import { GET as listInventoryRoute } from "./inventory/route";
-import { call, credsOf, expectErrorBody, makeItem, makeKey, makeUser } from "@/test/fixtures";
+import {
+  call,
+  captureLogs,
+  credsOf,
+  expectErrorBody,
+  makeItem,
+  makeKey,
+  makeUser,
+  overrideServices,
+} from "@/test/fixtures";
 import { canMountTmpfs, mountTmpfs, TMPFS_SKIP_REASON, type Tmpfs } from "@/test/storage-faults";
 import { SCOPES } from "@/lib/scopes";
 import { closeServices } from "@/lib/services";
@@ -84,7 +93,10 @@ const SUCCESS: Record<string, number> = {
   "revoke key": 200,
 };
 
-/** All writes at once: each is refused within a second (they do not queue up behind each other). */
+/**
+ * All writes at once: each is refused after one bounded wait (500 ms), not queued behind the others. The bound
+ * here is looser than the design (a loaded CI machine stretches it); five writes waiting in turn would need 2.5 s.
+ */
 async function expectAllRefused(f: Fixtures) {
   const started = performance.now();
   const answers = await Promise.all(
@@ -96,7 +108,7 @@ async function expectAllRefused(f: Fixtures) {
   for (const { name, res, ms } of answers) {
     expectErrorBody(res, { status: 503, code: "storage_unavailable", message: MESSAGE });
     expect(res.headers.get("retry-after"), name).toBe("5");
-    expect(ms, `${name} answered in ${Math.round(ms)} ms`).toBeLessThan(1000);
+    expect(ms, `${name} answered in ${Math.round(ms)} ms`).toBeLessThan(2000);
   }
   const read = await call(listInventoryRoute, { path: "/api/v1/inventory", key: f.admin });
   expect(read.status).toBe(200);
@@ -111,7 +123,7 @@ async function expectAllSucceed(f: Fixtures) {
 
 describe("storage unavailable, then recovered without a restart", () => {
   it("a stalled database (another process holds the write lock): 503 within a second, then writes again", async () => {
-    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const restore = overrideServices({ logger: () => captureLogs().logger });
     const f = await fixtures();
     const holder = new Database(dbFile);
     holder.prepare("BEGIN IMMEDIATE").run();
@@ -122,11 +134,12 @@ describe("storage unavailable, then recovered without a restart", () => {
       holder.close();
     }
     await expectAllSucceed(f);
-    vi.restoreAllMocks();
+    restore();
   });
 
   it.skipIf(!canMountTmpfs())(`a full disk: 503 within a second, then writes again once space is freed`, async () => {
-    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const { logger, events } = captureLogs();
+    const restore = overrideServices({ logger: () => logger });
     const f = await fixtures();
     fsys!.fill();
     try {
@@ -138,10 +151,12 @@ describe("storage unavailable, then recovered without a restart", () => {
     }
     await expectAllSucceed(f);
     // One line per refused request, none with a stack.
-    const lines = logged.mock.calls.map((c) => c.join(" "));
-    expect(lines.filter((l) => /storage unavailable \(SQLITE_FULL/.test(l)).length).toBeGreaterThanOrEqual(10);
-    expect(lines.filter((l) => /\n\s+at /.test(l))).toEqual([]);
-    vi.restoreAllMocks();
+    const errors = events().filter((e) => e.level === "error");
+    expect(errors.filter((e) => /storage unavailable \(SQLITE_FULL/.test(String(e.msg))).length).toBeGreaterThanOrEqual(
+      10,
+    );
+    expect(errors.filter((e) => e.err !== undefined)).toEqual([]);
+    restore();
   });
 });
 

@@ -1,0 +1,134 @@
+import "server-only";
+import { sql, type ExpressionBuilder, type Expression, type SqlBool } from "kysely";
+import { db } from "../db";
+import { environmentFilter, ownerFilter, type Actor } from "../auth/actor";
+import type { LogTables } from "../db/log-db";
+import type { LogFilterInput } from "./log-query-input";
+import { resolveTimeRange, type TimeRange } from "./time-range";
+
+/**
+ * A log filter with the owner resolved: what every read of the log (pages, charts, CSV export) builds its WHERE
+ * from, here and only here.
+ */
+export type ResolvedLogFilter = {
+  range: TimeRange;
+  /** null: every owner (support staff); "nobody": a support filter for a user that does not exist. */
+  owner: string | null | "nobody";
+  /** A test key reads only test traffic. */
+  environment: "test" | null;
+  keyIds: string[];
+  partners: string[];
+  methods: string[];
+  routes: string[];
+  statusClasses: string[];
+  statuses: number[];
+  requestId?: string;
+  errorCode?: string;
+};
+
+/** The owner ids a query is limited to: the actor's own, or (support) everyone / the one user asked for. */
+async function ownerCondition(actor: Actor, user: string | undefined): Promise<string | null | "nobody"> {
+  const own = ownerFilter(actor);
+  if (own !== null) return own;
+  if (!user) return null;
+  const found = await db().user.findFirst({
+    where: { OR: [{ id: user }, { email: user.toLowerCase() }] },
+    select: { id: true },
+  });
+  return found?.id ?? "nobody";
+}
+
+/** Every read of the log starts here, so the owner filter cannot be forgotten. */
+export async function resolveLogFilter(actor: Actor, f: LogFilterInput, now = new Date()): Promise<ResolvedLogFilter> {
+  const status = f.status ?? [];
+  return {
+    range: resolveTimeRange(f, now),
+    owner: await ownerCondition(actor, f.user),
+    environment: environmentFilter(actor),
+    keyIds: f.keyId ?? [],
+    partners: f.partner ?? [],
+    methods: f.method ?? [],
+    routes: f.route ?? [],
+    statusClasses: status.filter((s) => typeof s === "string") as string[],
+    statuses: status.filter((s): s is number => typeof s === "number"),
+    requestId: f.requestId,
+    errorCode: f.errorCode,
+  };
+}
+
+/**
+ * Rollups can answer filters on key, partner, route, method and status class; anything finer needs raw rows.
+ * They carry no environment either, so a sandbox (test key) reader gets the raw, environment-filtered path.
+ */
+export function rollupsCanAnswer(r: ResolvedLogFilter): boolean {
+  return !r.requestId && !r.errorCode && r.statuses.length === 0 && r.environment === null;
+}
+
+type Bound = (ms: number) => string;
+type LogEb = ExpressionBuilder<LogTables, "RequestLog">;
+type RollupEb = ExpressionBuilder<LogTables, "RequestRollup">;
+
+/** "No such user" is spelled once: a condition no row meets. */
+const NOTHING = sql<SqlBool>`1 = 0`;
+
+/** The raw rows a filter selects: pages, raw charts and the CSV export all use this. */
+export function logRowWhere(r: ResolvedLogFilter, time: Bound) {
+  return (eb: LogEb): Expression<SqlBool> => {
+    const and: Expression<SqlBool>[] = [
+      eb("timestamp", ">=", time(r.range.from.getTime())),
+      eb("timestamp", "<", time(r.range.to.getTime())),
+    ];
+    if (r.owner === "nobody") and.push(NOTHING);
+    else if (r.owner !== null) and.push(eb("ownerId", "=", r.owner));
+    if (r.environment) and.push(eb("environment", "=", r.environment));
+    if (r.keyIds.length) and.push(eb("keyId", "in", r.keyIds));
+    if (r.partners.length) and.push(eb("partner", "in", r.partners));
+    if (r.methods.length) and.push(eb("method", "in", r.methods));
+    if (r.routes.length) and.push(eb("route", "in", r.routes));
+    if (r.requestId) and.push(eb("requestId", "=", r.requestId));
+    if (r.errorCode) and.push(eb("errorCode", "=", r.errorCode));
+    if (r.statusClasses.length || r.statuses.length) {
+      const either: Expression<SqlBool>[] = [];
+      if (r.statusClasses.length) either.push(eb("statusClass", "in", r.statusClasses));
+      if (r.statuses.length) either.push(eb("status", "in", r.statuses));
+      and.push(eb.or(either));
+    }
+    return eb.and(and);
+  };
+}
+
+/**
+ * The rollup rows a filter selects (only for filters rollupsCanAnswer), between bucket starts `window`. Rollups
+ * are keyed by the internal key id; the filter names public ids, resolved in the same query (and only the
+ * owner's: another owner's key id selects nothing).
+ */
+export function rollupWhere(r: ResolvedLogFilter, resolution: string, window: TimeRange, time: Bound) {
+  return (eb: RollupEb): Expression<SqlBool> => {
+    const and: Expression<SqlBool>[] = [
+      eb("resolution", "=", resolution),
+      eb("bucketStart", ">=", time(window.from.getTime())),
+      eb("bucketStart", "<", time(window.to.getTime())),
+    ];
+    if (r.owner === "nobody") and.push(NOTHING);
+    else if (r.owner !== null) and.push(eb("ownerId", "=", r.owner));
+    if (r.keyIds.length) {
+      const owner = r.owner;
+      and.push(
+        eb(
+          "apiKeyId",
+          "in",
+          eb
+            .selectFrom("ApiKey")
+            .select("ApiKey.id")
+            .where("ApiKey.keyId", "in", r.keyIds)
+            .$if(owner !== null, (q) => q.where("ApiKey.ownerId", "=", owner!)),
+        ),
+      );
+    }
+    if (r.partners.length) and.push(eb("partner", "in", r.partners));
+    if (r.routes.length) and.push(eb("route", "in", r.routes));
+    if (r.methods.length) and.push(eb("method", "in", r.methods));
+    if (r.statusClasses.length) and.push(eb("statusClass", "in", r.statusClasses));
+    return eb.and(and);
+  };
+}

@@ -43,6 +43,8 @@ export type DataTableProps<T> = {
   rowHref?: (row: T) => string;
   /** Or runs this on a row click (e.g. opens a detail panel); keep a real button in one cell for keyboard users. */
   onRowClick?: (row: T) => void;
+  /** Long lists: the table scrolls inside a viewport-high box and its header row stays in view. */
+  stickyHeader?: boolean;
 };
 
 /**
@@ -66,6 +68,7 @@ export function DataTable<T>({
   isLoadingMore = false,
   rowHref,
   onRowClick,
+  stickyHeader = false,
 }: DataTableProps<T>) {
   const router = useRouter();
   // The app does not run the React Compiler, and TanStack's instance is meant to be rebuilt each render.
@@ -130,7 +133,10 @@ export function DataTable<T>({
             activate
               ? (event) => {
                   // Let real links, buttons and text selection inside the row behave as themselves.
-                  if ((event.target as HTMLElement).closest("a,button,input") || window.getSelection()?.toString())
+                  if (
+                    (event.target as HTMLElement).closest("a,button,input,summary,details") ||
+                    window.getSelection()?.toString()
+                  )
                     return;
                   activate();
                 }
@@ -138,11 +144,13 @@ export function DataTable<T>({
           }
           className={cn("border-t border-slate-100", activate && "cursor-pointer hover:bg-slate-50")}
         >
-          {row.getVisibleCells().map((cell) => (
+          {row.getVisibleCells().map((cell, i) => (
             <td
               key={cell.id}
               className={cn(
                 "px-3 py-2 align-middle",
+                // The first column stays put while a narrow screen scrolls the table sideways.
+                i === 0 && "sticky left-0 z-[1] bg-white",
                 (cell.column.columnDef.meta as ColumnMeta | undefined)?.className,
               )}
             >
@@ -156,16 +164,22 @@ export function DataTable<T>({
 
   return (
     <div className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
-      <div className="overflow-x-auto">
+      <div
+        className={cn("overflow-x-auto", stickyHeader && "max-h-[calc(100dvh-8rem)] overflow-y-auto")}
+        // Scrollable regions must be reachable by keyboard (axe: scrollable-region-focusable).
+        tabIndex={0}
+        role="region"
+        aria-label={`${label} (scrolls)`}
+      >
         <table
           aria-label={label}
           aria-busy={isLoading || undefined}
           className={cn("w-full text-left text-sm transition-opacity", isLoading && rows.length > 0 && "opacity-60")}
         >
-          <thead className="bg-slate-50 text-xs font-medium text-slate-500">
+          <thead className={cn("bg-slate-50 text-xs font-medium text-slate-600", stickyHeader && "sticky top-0 z-[2]")}>
             {table.getHeaderGroups().map((group) => (
               <tr key={group.id}>
-                {group.headers.map((header) => {
+                {group.headers.map((header, i) => {
                   const sorted = header.column.getIsSorted();
                   const canSort = header.column.getCanSort();
                   const content = header.isPlaceholder
@@ -177,7 +191,8 @@ export function DataTable<T>({
                       scope="col"
                       aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
                       className={cn(
-                        "px-3 py-2 font-medium whitespace-nowrap",
+                        "bg-slate-50 px-3 py-2 font-medium whitespace-nowrap",
+                        i === 0 && "sticky left-0 z-[3]",
                         (header.column.columnDef.meta as ColumnMeta | undefined)?.headerClassName,
                       )}
                     >

@@ -374,6 +374,7 @@ test("every operation in /api/v1/openapi.json answers as documented", async ({ p
     getKey: { keyId: target.keyId },
     updateKey: { keyId: target.keyId },
     rotateKey: { keyId: target.keyId },
+    endGrace: { keyId: target.keyId },
     revokeKey: { keyId: target.keyId },
     suspendKey: { keyId: target.keyId },
     resumeKey: { keyId: target.keyId },
@@ -833,6 +834,35 @@ test("every operation in /api/v1/openapi.json answers as documented", async ({ p
         auth: pair(root),
         params: { keyId: revoked.keyId },
         json: {},
+        expect: 409,
+      });
+    },
+    endGrace: async () => {
+      const o = op("endGrace");
+      const victim = await createKey({ name: "to end grace", scopes: [] });
+      await call({
+        op: op("rotateKey"),
+        kind: "happy",
+        label: "setup: rotate with grace",
+        auth: pair(root),
+        params: { keyId: victim.keyId },
+        json: { graceSeconds: 3600 },
+        expect: 200,
+      });
+      await call({
+        op: o,
+        kind: "happy",
+        label: "in grace",
+        auth: pair(single.get("keys:write")!),
+        params: { keyId: victim.keyId },
+        expect: 200,
+      });
+      await call({
+        op: o,
+        kind: "conflict",
+        label: "no secret in grace any more",
+        auth: pair(root),
+        params: { keyId: victim.keyId },
         expect: 409,
       });
     },

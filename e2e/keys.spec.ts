@@ -127,6 +127,12 @@ test("field errors from the server show next to the fields", async ({ page }) =>
   await signUpFreshUser(page, "keys");
   await page.getByRole("button", { name: "Create key" }).first().click();
   const dialog = page.getByRole("dialog", { name: "Create API key" });
+  // At least one scope: said before anything is sent, and gone once a scope is chosen.
+  await dialog.getByRole("button", { name: "Create key" }).click();
+  const noScope = dialog.getByText("Choose at least one scope: a key without scopes cannot call any endpoint.");
+  await expect(noScope).toBeVisible();
+  await dialog.getByRole("button", { name: "Data feed: inventory read-only" }).click();
+  await expect(noScope).toBeHidden();
   await dialog.getByLabel("IP allowlist").fill("10.0.0.1, not-an-ip");
   await dialog.getByLabel("Rate limit (requests/min)").fill("0");
   await dialog.getByRole("button", { name: "Create key" }).click();
@@ -134,6 +140,9 @@ test("field errors from the server show next to the fields", async ({ page }) =>
   await expect(dialog.getByLabel("Name")).toHaveAccessibleDescription(/Name is required/);
   await expect(dialog.getByLabel("IP allowlist")).toHaveAccessibleDescription(/not-an-ip/);
   await expect(dialog.getByLabel("Rate limit (requests/min)")).toHaveAccessibleDescription(/at least 1/);
+  // A field's error clears as soon as it is being fixed.
+  await dialog.getByLabel("Name").fill("Fixed");
+  await expect(dialog.getByLabel("Name")).not.toHaveAccessibleDescription(/Name is required/);
 });
 
 test("support staff see every user's keys with their owner", async ({ page, browser }) => {

@@ -170,6 +170,12 @@ export const API_ROUTES = {
     response: keyWithSecret,
     errors: ["not_found", "conflict", "forbidden"],
   }),
+  endGrace: defineRoute("endGrace", {
+    params: keyIdParam,
+    response: z.object({ data: keyViewSchema }),
+    // conflict: the key is revoked, or has no secret in a grace period. forbidden: support on another's key.
+    errors: ["not_found", "conflict", "forbidden"],
+  }),
   revokeKey: defineRoute("revokeKey", {
     params: keyIdParam,
     body: revokeKeyInput,

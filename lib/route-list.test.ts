@@ -18,6 +18,7 @@ describe("endpointsForScopes", () => {
         "POST /api/v1/keys",
         "PATCH /api/v1/keys/{keyId}",
         "POST /api/v1/keys/{keyId}/rotate",
+        "POST /api/v1/keys/{keyId}/end-grace",
         "POST /api/v1/keys/{keyId}/revoke",
         "POST /api/v1/keys/{keyId}/suspend",
         "POST /api/v1/keys/{keyId}/resume",

@@ -114,6 +114,14 @@ export const ROUTE_LIST = {
     tag: "Keys",
     summary: "Issue a new secret; the old one keeps working for graceSeconds",
   },
+  endGrace: {
+    method: "POST",
+    path: "/api/v1/keys/{keyId}/end-grace",
+    scope: "keys:write",
+    auth: "key-or-session",
+    tag: "Keys",
+    summary: "Retire the previous secret now instead of at the end of its grace period",
+  },
   revokeKey: {
     method: "POST",
     path: "/api/v1/keys/{keyId}/revoke",

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useEffect } from "react";
 import { Alert } from "@/components/ui/alert";
 import { isStorageUnavailable } from "@/components/errors/storage-digest";
@@ -16,10 +17,13 @@ export default function DashboardError({ error, reset }: { error: Error & { dige
     <div className="space-y-4">
       <Alert tone="error" title="This page could not be loaded.">
         <p>Something went wrong on our side{error.digest ? ` (reference ${error.digest})` : ""}. Please try again.</p>
-        <div className="mt-2">
+        <div className="mt-2 flex flex-wrap items-center gap-3">
           <Button size="sm" onClick={reset}>
             Try again
           </Button>
+          <Link href="/" className="text-sm font-medium underline">
+            Go to the overview
+          </Link>
         </div>
       </Alert>
     </div>

@@ -15,6 +15,12 @@ import { RequestsChart } from "@/components/logs/requests-chart";
 import { StatCards } from "@/components/logs/stat-cards";
 import { TopEndpointsTable, TopKeysTable } from "@/components/logs/top-tables";
 import { Alert } from "@/components/ui/alert";
+import { FirstRun } from "@/components/overview/first-run";
+import { ZoneToggle } from "@/components/logs/zone-toggle";
+import { listKeys } from "@/lib/keys/list-keys";
+import { queryLogs } from "@/lib/logs/query-logs";
+import { logPageInput } from "@/lib/logs/log-query-input";
+import { parseOrThrow } from "@/lib/errors";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -33,11 +39,28 @@ export default async function OverviewPage({
   const actor = await requireSessionActor();
   const range = readRange((await searchParams).range);
   const support = actor.role === "support";
-  const [stats, attention, alerts] = await Promise.all([
+  const [stats, attention, alerts, anyRequest, newestKey] = await Promise.all([
     runAction(() => logStats(actor, { range })),
     runAction(() => keysNeedingAttention(actor)),
     runAction(() => keyAlerts(actor)),
+    runAction(() => queryLogs(actor, parseOrThrow(logPageInput, { range: "30d", limit: 1 }, "query"))),
+    runAction(() => listKeys(actor, { limit: 1 })),
   ]);
+  // A newcomer (no request in the log yet) gets the first-run guide instead of empty charts.
+  const firstRun = !support && anyRequest.ok && anyRequest.data.data.length === 0;
+  if (firstRun) {
+    return (
+      <div className="space-y-5">
+        <div>
+          <h1 className="text-xl font-semibold text-slate-900">Welcome to Keyward</h1>
+          <p className="text-sm text-slate-600">
+            Give each partner its own scoped key, and see every call they make, refused ones included.
+          </p>
+        </div>
+        <FirstRun existingKeyId={newestKey.ok ? (newestKey.data.data[0]?.keyId ?? null) : null} />
+      </div>
+    );
+  }
 
   return (
     <div className="space-y-5">
@@ -50,7 +73,10 @@ export default async function OverviewPage({
               : `Your partners' API traffic, last ${RANGE_LABELS[range]}.`}
           </p>
         </div>
-        <RangePresets current={range} hrefFor={(preset) => (preset === "24h" ? "/" : `/?range=${preset}`)} />
+        <div className="flex flex-col items-end gap-1">
+          <RangePresets current={range} hrefFor={(preset) => (preset === "24h" ? "/" : `/?range=${preset}`)} />
+          <ZoneToggle />
+        </div>
       </div>
 
       {alerts.ok ? <OverviewKeyBanners alerts={alerts.data} /> : null}

@@ -72,7 +72,8 @@ export function SignUpForm() {
       <Field
         id="password"
         label="Password"
-        hint="At least 10 characters, with a digit or symbol."
+        // The rule once: as the hint, or as the error that repeats it.
+        hint={fields.password ? undefined : "At least 10 characters, with a digit or symbol."}
         error={fields.password}
       >
         {(control) => <Input {...control} name="password" type="password" autoComplete="new-password" required />}

@@ -35,7 +35,7 @@ export function FieldTable({
                 ) : null}
               </td>
               <td className="px-3 py-1.5 font-mono text-xs break-words text-indigo-800">{f.type}</td>
-              <td className="px-3 py-1.5 text-xs text-slate-600">{f.notes.join(" · ")}</td>
+              <td className="px-3 py-1.5 text-xs text-slate-600">{[...new Set(f.notes)].join(" · ")}</td>
             </tr>
           ))}
         </tbody>

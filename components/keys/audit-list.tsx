@@ -10,6 +10,7 @@ const ACTION_TONE: Record<AuditAction, BadgeTone> = {
   created: "green",
   updated: "indigo",
   rotated: "indigo",
+  grace_ended: "amber",
   revoked: "red",
   expired: "amber",
   suspended: "amber",
@@ -40,6 +41,8 @@ const FIELD_LABELS: Record<string, string> = {
   suspendedAt: "Suspended",
   suspendedReason: "Suspension reason",
   leakPolicy: "On a leak",
+  retiredSecretLastFour: "Old secret retired",
+  graceWasUntil: "Grace was until",
 };
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -53,10 +56,13 @@ function duration(seconds: number): string {
 
 function renderValue(field: string, value: unknown): ReactNode {
   if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) {
-    return <span className="text-slate-400">none</span>;
+    return <span className="text-slate-500">none</span>;
   }
   if (field === "graceSeconds" && typeof value === "number") return duration(value);
-  if ((field === "newSecretLastFour" || field === "secretLastFour") && typeof value === "string")
+  if (
+    (field === "newSecretLastFour" || field === "secretLastFour" || field === "retiredSecretLastFour") &&
+    typeof value === "string"
+  )
     return <span className="font-mono">…{value}</span>;
   if (field === "rateLimitPerMinute" && typeof value === "number") return `${value}/min`;
   if (typeof value === "string" && ISO_DATE.test(value)) return <LocalTime iso={value} />;
@@ -98,7 +104,7 @@ export function AuditList({ events }: { events: AuditView[] }) {
       {events.map((event, i) => (
         <li key={`${event.at}-${i}`} className="flex gap-3 py-2.5">
           <div className="w-28 shrink-0">
-            <Badge tone={ACTION_TONE[event.action] ?? "neutral"}>{event.action}</Badge>
+            <Badge tone={ACTION_TONE[event.action] ?? "neutral"}>{event.action.replaceAll("_", " ")}</Badge>
           </div>
           <div className="min-w-0 flex-1">
             <p className="text-sm text-slate-800">

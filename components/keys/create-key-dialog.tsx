@@ -10,7 +10,16 @@ import type { FieldErrors } from "./form-errors";
 
 type Issued = { keyId: string; secret: string };
 
-export function CreateKeyDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+export function CreateKeyDialog({
+  open,
+  onClose,
+  onCreated,
+}: {
+  open: boolean;
+  onClose: () => void;
+  /** Told the new key's id (never its secret), e.g. by the first-run guide to watch for its first request. */
+  onCreated?: (keyId: string) => void;
+}) {
   const [pending, startTransition] = useTransition();
   const [fields, setFields] = useState<FieldErrors>(undefined);
   const [formError, setFormError] = useState<string | null>(null);
@@ -34,6 +43,7 @@ export function CreateKeyDialog({ open, onClose }: { open: boolean; onClose: () 
         setFields(undefined);
         setFormError(null);
         setIssued({ keyId: result.data.key.keyId, secret: result.data.secret });
+        onCreated?.(result.data.key.keyId);
       } else {
         setFields(result.error.fields);
         setFormError(result.error.fields ? "Check the highlighted fields." : result.error.message);

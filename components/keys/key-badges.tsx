@@ -17,7 +17,7 @@ export function EnvironmentBadge({ environment }: { environment: KeyEnvironment 
 }
 
 export function ScopeBadges({ scopes }: { scopes: readonly string[] }) {
-  if (scopes.length === 0) return <span className="text-xs text-slate-400">No scopes</span>;
+  if (scopes.length === 0) return <span className="text-xs text-slate-500">No scopes</span>;
   return (
     <ul className="flex flex-wrap gap-1" aria-label="Scopes">
       {scopes.map((scope) => (

@@ -50,6 +50,17 @@ function fromLocalInputValue(value: string): string | null {
   return Number.isNaN(d.getTime()) ? value : d.toISOString();
 }
 
+const DAY_MS = 86_400_000;
+/** Expiry choices as GitHub offers them for tokens: a preset from now, a date of one's own, or never. */
+const EXPIRY_PRESETS = [
+  { value: "30", label: "30 days" },
+  { value: "60", label: "60 days" },
+  { value: "90", label: "90 days" },
+  { value: "custom", label: "Custom" },
+  { value: "never", label: "Never" },
+] as const;
+type ExpiryChoice = (typeof EXPIRY_PRESETS)[number]["value"];
+
 function parseIpList(text: string): string[] {
   return text
     .split(/[\s,]+/)
@@ -83,19 +94,45 @@ export function KeyForm({
 }) {
   const id = useId();
   const [scopes, setScopes] = useState<Scope[]>(initial?.scopes ?? []);
-  const unclaimed = otherFieldErrors(fields, FIELDS);
+  const [expiry, setExpiry] = useState<ExpiryChoice>(initial ? (initial.expiresAt ? "custom" : "never") : "90");
+  // A field's error from the last submit disappears as soon as that field is changed (the fix is under way).
+  const [edited, setEdited] = useState<{ for: FieldErrors; names: Set<string> }>({ for: fields, names: new Set() });
+  const editedNames = edited.for === fields ? edited.names : new Set<string>();
+  const [scopeMissing, setScopeMissing] = useState(false);
+  const shown: FieldErrors = fields
+    ? Object.fromEntries(
+        Object.entries(fields).filter(
+          ([path]) => ![...editedNames].some((n) => path === n || path.startsWith(`${n}.`)),
+        ),
+      )
+    : undefined;
+  const unclaimed = otherFieldErrors(shown, FIELDS);
+  const markEdited = (name: string) =>
+    setEdited((prev) => ({ for: fields, names: new Set([...(prev.for === fields ? prev.names : []), name]) }));
+
+  function expiresAtOf(text: (name: string) => string): string | null {
+    if (expiry === "never") return null;
+    if (expiry === "custom") return fromLocalInputValue(text("expiresAt"));
+    return new Date(Date.now() + Number(expiry) * DAY_MS).toISOString();
+  }
 
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    // A key with no scope can call nothing: say so here rather than create a useless key.
+    if (scopes.length === 0) {
+      setScopeMissing(true);
+      return;
+    }
     const data = new FormData(event.currentTarget);
     const text = (name: string) => String(data.get(name) ?? "");
+    setEdited({ for: fields, names: new Set() });
     onSubmit({
       name: text("name"),
       partner: text("partner"),
       description: text("description"),
       ...(mode === "create" ? { environment: text("environment") === "test" ? "test" : "live" } : {}),
       scopes,
-      expiresAt: fromLocalInputValue(text("expiresAt")),
+      expiresAt: expiresAtOf(text),
       ipAllowlist: parseIpList(text("ipAllowlist")),
       rateLimitPerMinute: parseRateLimit(text("rateLimitPerMinute")),
       leakPolicy: text("leakPolicy") === "notify" ? "notify" : "revoke",
@@ -103,7 +140,15 @@ export function KeyForm({
   }
 
   return (
-    <form onSubmit={handleSubmit} noValidate className="space-y-4">
+    <form
+      onSubmit={handleSubmit}
+      onChange={(event) => {
+        const name = (event.target as unknown as { name?: string }).name;
+        if (name) markEdited(name === "expiryPreset" ? "expiresAt" : name);
+      }}
+      noValidate
+      className="space-y-4"
+    >
       {formError ? <Alert tone="error">{formError}</Alert> : null}
       {unclaimed.length > 0 ? (
         <Alert tone="error">
@@ -116,19 +161,19 @@ export function KeyForm({
       ) : null}
 
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
-        <Field id={`${id}-name`} label="Name" error={fieldError(fields, "name", "Name")}>
+        <Field id={`${id}-name`} label="Name" error={fieldError(shown, "name", "Name")}>
           {(control) => (
             <Input {...control} name="name" required defaultValue={initial?.name} placeholder="Acme inventory feed" />
           )}
         </Field>
-        <Field id={`${id}-partner`} label="Partner" error={fieldError(fields, "partner", "Partner")}>
+        <Field id={`${id}-partner`} label="Partner" error={fieldError(shown, "partner", "Partner")}>
           {(control) => (
             <Input {...control} name="partner" defaultValue={initial?.partner ?? ""} placeholder="Acme Ltd" />
           )}
         </Field>
       </div>
 
-      <Field id={`${id}-description`} label="Description" error={fieldError(fields, "description", "Description")}>
+      <Field id={`${id}-description`} label="Description" error={fieldError(shown, "description", "Description")}>
         {(control) => (
           <Textarea
             {...control}
@@ -152,8 +197,8 @@ export function KeyForm({
             ))}
           </div>
           <p className="mt-1 text-xs text-slate-500">Test keys see only test data.</p>
-          {fieldError(fields, "environment", "Environment") ? (
-            <p className="mt-1 text-xs text-red-600">{fieldError(fields, "environment", "Environment")}</p>
+          {fieldError(shown, "environment", "Environment") ? (
+            <p className="mt-1 text-xs text-red-600">{fieldError(shown, "environment", "Environment")}</p>
           ) : null}
         </fieldset>
       ) : null}
@@ -161,31 +206,69 @@ export function KeyForm({
       <div>
         <p className="text-xs font-medium text-slate-700">Permissions</p>
         <div className="mt-1">
-          <ScopePicker value={scopes} onChange={setScopes} error={fieldError(fields, "scopes", "Scopes")} />
+          <ScopePicker
+            value={scopes}
+            onChange={(next) => {
+              setScopes(next);
+              markEdited("scopes");
+              if (next.length > 0) setScopeMissing(false);
+            }}
+            error={
+              scopeMissing
+                ? "Choose at least one scope: a key without scopes cannot call any endpoint."
+                : fieldError(shown, "scopes", "Scopes")
+            }
+          />
         </div>
       </div>
 
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
-        <Field
-          id={`${id}-expires`}
-          label="Expiry"
-          hint="Optional, in your local time. Empty: never expires."
-          error={fieldError(fields, "expiresAt", "Expiry")}
-        >
-          {(control) => (
-            <Input
-              {...control}
-              type="datetime-local"
-              name="expiresAt"
-              defaultValue={toLocalInputValue(initial?.expiresAt ?? null)}
-            />
+        <fieldset>
+          <legend className="text-xs font-medium text-slate-700">Expiry</legend>
+          <div className="mt-1 flex flex-wrap gap-x-3 gap-y-1 text-sm">
+            {EXPIRY_PRESETS.map((p) => (
+              <label key={p.value} className="inline-flex items-center gap-1.5">
+                <input
+                  type="radio"
+                  name="expiryPreset"
+                  value={p.value}
+                  checked={expiry === p.value}
+                  onChange={() => setExpiry(p.value)}
+                />
+                {p.label}
+              </label>
+            ))}
+          </div>
+          {expiry === "custom" ? (
+            <Field
+              id={`${id}-expires`}
+              label="Expires at (your local time)"
+              className="mt-2"
+              error={fieldError(shown, "expiresAt", "Expiry")}
+            >
+              {(control) => (
+                <Input
+                  {...control}
+                  type="datetime-local"
+                  name="expiresAt"
+                  defaultValue={toLocalInputValue(initial?.expiresAt ?? null)}
+                />
+              )}
+            </Field>
+          ) : (
+            <p className="mt-1 text-xs text-slate-600">
+              {expiry === "never" ? "The key never expires." : `Expires ${expiry} days after it is saved.`}
+            </p>
           )}
-        </Field>
+          {expiry !== "custom" && fieldError(shown, "expiresAt", "Expiry") ? (
+            <p className="mt-1 text-xs text-red-600">{fieldError(shown, "expiresAt", "Expiry")}</p>
+          ) : null}
+        </fieldset>
         <Field
           id={`${id}-rate`}
           label="Rate limit (requests/min)"
-          hint="Optional. Empty: the default limit."
-          error={fieldError(fields, "rateLimitPerMinute", "Rate limit")}
+          hint="Optional. Empty: no per-key limit."
+          error={fieldError(shown, "rateLimitPerMinute", "Rate limit")}
         >
           {(control) => (
             <Input
@@ -205,7 +288,7 @@ export function KeyForm({
         id={`${id}-ips`}
         label="IP allowlist"
         hint="Optional. IPv4/IPv6 addresses or CIDR ranges, one per line or comma separated. Empty: any IP."
-        error={fieldError(fields, "ipAllowlist", "IP allowlist")}
+        error={fieldError(shown, "ipAllowlist", "IP allowlist")}
       >
         {(control) => (
           <Textarea
@@ -237,7 +320,8 @@ export function KeyForm({
         </p>
       </fieldset>
 
-      {footer}
+      {/* The actions stay in view however long the form is (the dialog scrolls under them). */}
+      <div className="sticky -bottom-4 z-10 -mx-4 bg-white px-4 pb-1 sm:-bottom-5 sm:-mx-5 sm:px-5">{footer}</div>
     </form>
   );
 }

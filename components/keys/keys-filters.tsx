@@ -64,7 +64,7 @@ export function KeysFilters({ filters, onNavigate }: { filters: KeyFilters; onNa
         value={q}
         onChange={(e) => setQ(e.target.value)}
         placeholder="Search name, partner or key id"
-        className="w-72"
+        className="w-full sm:w-72"
         maxLength={80}
       />
       <label htmlFor="keys-status" className="sr-only">

@@ -137,7 +137,7 @@ export function ScopePicker({
                   {endpoint.method}
                 </span>
                 <span className="text-slate-800">{endpoint.path}</span>
-                <span className="ml-auto text-slate-400">{endpoint.scope}</span>
+                <span className="ml-auto text-slate-500">{endpoint.scope}</span>
               </li>
             ))}
           </ul>

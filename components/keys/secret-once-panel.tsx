@@ -13,6 +13,9 @@ import { DialogFooter } from "../ui/dialog";
 export function SecretOncePanel({ keyId, secret, onDone }: { keyId: string; secret: string; onDone: () => void }) {
   const secretRef = useRef<HTMLInputElement>(null);
   const keyIdRef = useRef<HTMLInputElement>(null);
+  const curlRef = useRef<HTMLTextAreaElement>(null);
+  // Rendered only in the browser (the dialog mounts its content when opened), so the origin is known.
+  const curl = `curl -H "X-API-Key: ${keyId}" -H "X-API-Secret: ${secret}" ${window.location.origin}/api/v1/inventory?limit=1`;
   return (
     <div className="space-y-4">
       <Alert tone="warning" title="Copy the secret now. It will not be shown again.">
@@ -55,6 +58,24 @@ export function SecretOncePanel({ keyId, secret, onDone }: { keyId: string; secr
           Send both in the <code className="font-mono">X-API-Key</code> and{" "}
           <code className="font-mono">X-API-Secret</code> headers.
         </p>
+      </div>
+      <div>
+        <label htmlFor="secret-once-curl" className="block text-xs font-medium text-slate-700">
+          Try it: a ready curl command
+        </label>
+        <div className="mt-1 flex flex-wrap items-start gap-2">
+          <textarea
+            id="secret-once-curl"
+            ref={curlRef}
+            readOnly
+            rows={3}
+            value={curl}
+            spellCheck={false}
+            onFocus={(e) => e.currentTarget.select()}
+            className="min-w-0 flex-1 resize-none rounded-md border border-slate-300 bg-slate-50 px-2.5 py-1.5 font-mono text-xs break-all"
+          />
+          <CopyButton text={curl} fallbackTarget={curlRef} label="Copy curl" />
+        </div>
       </div>
       <DialogFooter>
         <Button variant="primary" onClick={onDone}>

@@ -20,7 +20,7 @@ function isCurrent(pathname: string, href: string): boolean {
 export function NavLinks() {
   const pathname = usePathname();
   return (
-    <ul className="flex items-center gap-1">
+    <ul className="flex flex-wrap items-center gap-1">
       {LINKS.map((link) => {
         const current = isCurrent(pathname, link.href);
         return (
@@ -30,7 +30,7 @@ export function NavLinks() {
               aria-current={current ? "page" : undefined}
               className={cn(
                 "rounded-md px-2.5 py-1.5 text-sm font-medium transition-colors focus-visible:outline-2 focus-visible:outline-indigo-600",
-                current ? "bg-slate-100 text-slate-900" : "text-slate-600 hover:bg-slate-50 hover:text-slate-900",
+                current ? "bg-slate-100 text-slate-900" : "text-slate-700 hover:bg-slate-50 hover:text-slate-900",
               )}
             >
               {link.label}

@@ -6,6 +6,8 @@ import { LocalTime } from "../ui/local-time";
 const REASONS: Record<AttentionItem["reason"], { label: string; tone: BadgeTone }> = {
   expiring_soon: { label: "Expiring soon", tone: "amber" },
   revoked_still_used: { label: "Revoked, still used", tone: "red" },
+  high_error_rate: { label: "High error rate", tone: "red" },
+  refusal_burst: { label: "Wrong secret, repeatedly", tone: "red" },
   unused_30_days: { label: "Unused for 30 days", tone: "neutral" },
   unused_scopes: { label: "Unused scopes", tone: "indigo" },
 };
@@ -26,7 +28,9 @@ function Detail({ text }: { text: string }) {
 export function AttentionList({ items }: { items: AttentionItem[] }) {
   if (items.length === 0) {
     return (
-      <p className="px-4 py-6 text-sm text-slate-500">Nothing needs attention: every key is in use and in date.</p>
+      <p className="px-4 py-6 text-sm text-slate-500">
+        Nothing needs attention: every key is in use, in date and mostly succeeding.
+      </p>
     );
   }
   return (

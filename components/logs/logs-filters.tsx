@@ -26,8 +26,8 @@ const select =
   "h-8 rounded-md border border-slate-300 bg-white px-2 text-sm text-slate-900 shadow-sm focus:border-indigo-500 focus:outline-2 focus:outline-indigo-500/30";
 
 /**
- * The log's filters. They live in the URL (Apply navigates), so the server does the filtering and a view
- * can be shared as a link. Custom times are entered in the reader's time zone and sent as exact instants.
+ * The log's filters. They live in the URL (each change navigates), so the server does the filtering and a
+ * view can be shared as a link. Custom times are entered in the reader's time zone and sent as exact instants.
  */
 export function LogsFilters({
   params,
@@ -53,17 +53,28 @@ export function LogsFilters({
   const partnerOptions: Option[] = options.partners.map((p) => ({ value: p, label: p }));
   const routes = [...new Set(options.routes.map((r) => r.path))];
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    const useCustom = custom && draft.from;
+  function apply(d: LogViewParams) {
+    const useCustom = (Boolean(d.from) || d.range === "custom") && d.from;
     onApply({
-      ...draft,
-      range: useCustom ? "" : draft.range === "custom" ? "24h" : draft.range,
-      from: useCustom ? draft.from : "",
-      to: useCustom ? draft.to : "",
-      requestId: draft.requestId.trim(),
+      ...d,
+      range: useCustom ? "" : d.range === "custom" ? "24h" : d.range,
+      from: useCustom ? d.from : "",
+      to: useCustom ? d.to : "",
+      requestId: d.requestId.trim(),
     });
   }
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    apply(draft);
+  }
+
+  /** Lists and menus apply as they change; typed values (request id, custom times) wait for Apply. */
+  const setAndApply = (patch: Partial<LogViewParams>) => {
+    const next = { ...draft, ...patch };
+    setDraft(next);
+    if (!(next.range === "custom" && !next.from)) apply(next);
+  };
 
   return (
     <form
@@ -81,7 +92,7 @@ export function LogsFilters({
             onChange={(event) => {
               const value = event.target.value;
               if (value === "custom") set({ range: "custom" });
-              else set({ range: value, from: "", to: "" });
+              else setAndApply({ range: value, from: "", to: "" });
             }}
           >
             {RANGE_PRESETS.map((preset) => (
@@ -134,30 +145,30 @@ export function LogsFilters({
           allLabel="All keys"
           options={keyOptions}
           selected={draft.keyId}
-          onChange={(keyId) => set({ keyId })}
-          className="w-56"
+          onChange={(keyId) => setAndApply({ keyId })}
+          className="w-full sm:w-56"
         />
         <MultiSelect
           label="Partner"
           allLabel="All partners"
           options={partnerOptions}
           selected={draft.partner}
-          onChange={(partner) => set({ partner })}
-          className="w-52"
+          onChange={(partner) => setAndApply({ partner })}
+          className="w-full sm:w-52"
         />
         <MultiSelect
           label="Status"
           allLabel="Any status"
           options={STATUS_OPTIONS}
           selected={draft.status}
-          onChange={(status) => set({ status })}
-          className="w-44"
+          onChange={(status) => setAndApply({ status })}
+          className="w-full sm:w-44"
         />
         <select
           aria-label="Method"
           className={select}
           value={draft.method}
-          onChange={(event) => set({ method: event.target.value })}
+          onChange={(event) => setAndApply({ method: event.target.value })}
         >
           <option value="">Any method</option>
           {METHODS.map((m) => (
@@ -168,9 +179,9 @@ export function LogsFilters({
         </select>
         <select
           aria-label="Endpoint"
-          className={`${select} max-w-72`}
+          className={`${select} w-full sm:w-auto sm:max-w-72`}
           value={draft.route}
-          onChange={(event) => set({ route: event.target.value })}
+          onChange={(event) => setAndApply({ route: event.target.value })}
         >
           <option value="">Any endpoint</option>
           {routes.map((r) => (
@@ -182,9 +193,9 @@ export function LogsFilters({
         {showUsers ? (
           <select
             aria-label="User"
-            className={`${select} max-w-64`}
+            className={`${select} w-full sm:w-auto sm:max-w-64`}
             value={draft.user}
-            onChange={(event) => set({ user: event.target.value })}
+            onChange={(event) => setAndApply({ user: event.target.value })}
           >
             <option value="">All users</option>
             {(options.users ?? []).map((u) => (

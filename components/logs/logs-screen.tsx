@@ -15,6 +15,8 @@ import { LogsFilters } from "./logs-filters";
 import { LogsTable } from "./logs-table";
 import { RequestsChart } from "./requests-chart";
 import { StatCards } from "./stat-cards";
+import { FilterChips } from "./filter-chips";
+import { ZoneToggle } from "./zone-toggle";
 import { toFilterInput, toSearchParams, type LogViewParams } from "./log-params";
 
 /**
@@ -27,6 +29,7 @@ export function LogsScreen({
   stats,
   options,
   error,
+  errorCode = null,
   support,
 }: {
   params: LogViewParams;
@@ -34,6 +37,8 @@ export function LogsScreen({
   stats: LogStats | null;
   options: LogFilterOptions;
   error: string | null;
+  /** validation_failed: the URL's filters are malformed (a hand-edited or truncated link). */
+  errorCode?: string | null;
   support: boolean;
 }) {
   const router = useRouter();
@@ -56,6 +61,7 @@ export function LogsScreen({
   const query = toSearchParams(params).toString();
   const resolvedRange = (page ?? stats)?.range;
   const clampedRange = resolvedRange?.clamped ? resolvedRange : null;
+  const invalidLink = errorCode === "validation_failed";
   const filtered = Object.keys(toFilterInput({ ...params, range: "" })).length > 0;
   const ownerEmails = support ? Object.fromEntries((options.users ?? []).map((u) => [u.id, u.email])) : undefined;
 
@@ -82,6 +88,18 @@ export function LogsScreen({
       </div>
 
       <LogsFilters key={query} params={params} options={options} showUsers={support} onApply={navigate} />
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <FilterChips params={params} options={options} onApply={navigate} />
+        <ZoneToggle />
+      </div>
+      {invalidLink ? (
+        <Alert tone="warning" title="This link's filters could not be read.">
+          <p>{error}</p>
+          <a href="/logs" className="mt-1 inline-block font-medium underline">
+            Reset filters
+          </a>
+        </Alert>
+      ) : null}
 
       {clampedRange ? (
         <Alert tone="info" title="Time range limited" className="logs-range-clamped">
@@ -91,7 +109,10 @@ export function LogsScreen({
       ) : null}
 
       {stats ? (
-        <>
+        <div
+          className={navigating ? "opacity-60 transition-opacity" : "transition-opacity"}
+          aria-busy={navigating || undefined}
+        >
           <StatCards totals={stats.totals} />
           <div className="grid gap-4 lg:grid-cols-2">
             <Card id="logs-requests-chart" title="Requests by status">
@@ -105,16 +126,17 @@ export function LogsScreen({
               </div>
             </Card>
           </div>
-        </>
+        </div>
       ) : null}
 
       <LogsTable
+        chooser
         rows={rows}
         ownerEmails={ownerEmails}
         sorting={[{ id: "time", desc: params.order === "desc" }]}
         onSortingChange={() => navigate({ ...params, order: params.order === "desc" ? "asc" : "desc" })}
         isLoading={navigating}
-        error={error}
+        error={invalidLink ? null : error}
         onRetry={() => startNavigation(() => router.refresh())}
         hasMore={hasMore}
         onLoadMore={loadMore}

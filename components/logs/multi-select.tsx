@@ -53,7 +53,7 @@ export function MultiSelect({
           ▾
         </span>
       </summary>
-      <fieldset className="absolute z-20 mt-1 max-h-72 w-72 overflow-y-auto rounded-md border border-slate-200 bg-white p-1 shadow-lg">
+      <fieldset className="absolute z-20 mt-1 max-h-72 w-[min(18rem,calc(100vw-2rem))] overflow-y-auto rounded-md border border-slate-200 bg-white p-1 shadow-lg">
         <legend className="sr-only">{label}</legend>
         {options.length === 0 ? <p className="px-2 py-1.5 text-xs text-slate-500">Nothing to choose yet.</p> : null}
         {options.map((option) => (

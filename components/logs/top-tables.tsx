@@ -9,7 +9,7 @@ const th = "px-4 py-2 font-medium whitespace-nowrap";
 const td = "px-4 py-2 whitespace-nowrap";
 
 function ErrorShare({ errors, requests }: { errors: number; requests: number }) {
-  if (!errors) return <span className="text-slate-400">0</span>;
+  if (!errors) return <span className="text-slate-500">0</span>;
   return (
     <span className="text-amber-800">
       {formatCount(errors)} <span className="text-xs text-slate-500">({formatPercent(errors / requests)})</span>

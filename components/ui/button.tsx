@@ -4,7 +4,9 @@ import { cn } from "./cn";
 const VARIANTS = {
   primary: "bg-indigo-600 text-white shadow-sm hover:bg-indigo-500 disabled:bg-indigo-400",
   secondary: "border border-slate-300 bg-white text-slate-800 shadow-sm hover:bg-slate-50 disabled:text-slate-400",
-  danger: "bg-red-600 text-white shadow-sm hover:bg-red-500 disabled:bg-red-400",
+  // The dark palette lightens red-600 for text; a danger button keeps a deep red under its white label.
+  danger:
+    "bg-red-600 text-white shadow-sm hover:bg-red-500 disabled:bg-red-400 dark:bg-[#b91c1c] dark:hover:bg-[#991b1b]",
   ghost: "text-slate-700 hover:bg-slate-100 disabled:text-slate-400",
 } as const;
 

@@ -27,14 +27,29 @@ export function Dialog({
   children: ReactNode;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const trigger = useRef<HTMLElement | null>(null);
   const titleId = useId();
   const descriptionId = useId();
 
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
+    if (open && !dialog.open) {
+      trigger.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      dialog.showModal();
+      // The first field, not the close button the browser would pick: typing can start at once.
+      const first = dialog.querySelector<HTMLElement>(
+        "[data-autofocus], [autofocus], input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled])",
+      );
+      first?.focus();
+    }
     if (!open && dialog.open) dialog.close();
+    if (!open && trigger.current) {
+      // Back to what opened the dialog (if it is still on the page), so keyboard users keep their place.
+      const back = trigger.current;
+      trigger.current = null;
+      if (back.isConnected) back.focus();
+    }
   }, [open]);
 
   return (
@@ -50,13 +65,15 @@ export function Dialog({
         if (open) onClose();
       }}
       className={cn(
-        "m-auto w-[min(40rem,calc(100vw-2rem))] max-h-[calc(100vh-4rem)] overflow-y-auto rounded-lg border border-slate-200",
-        "bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/40",
+        // A full-width sheet from the bottom on phones; a centred panel from sm up.
+        "mx-0 mt-auto mb-0 max-h-[92dvh] w-full max-w-none overflow-y-auto rounded-t-lg border border-slate-200",
+        "sm:m-auto sm:max-h-[calc(100vh-4rem)] sm:w-[min(40rem,calc(100vw-2rem))] sm:rounded-lg",
+        "bg-white p-0 text-slate-900 shadow-xl backdrop:bg-black/50",
         className,
       )}
     >
       {open ? (
-        <div className="p-5">
+        <div className="p-4 sm:p-5">
           <div className="mb-4 flex items-start justify-between gap-4">
             <div>
               <h2 id={titleId} className="text-base font-semibold">
@@ -73,7 +90,7 @@ export function Dialog({
                 type="button"
                 onClick={onClose}
                 aria-label="Close"
-                className="-m-1 rounded p-1 text-slate-400 hover:bg-slate-100 hover:text-slate-600 focus-visible:outline-2 focus-visible:outline-indigo-600"
+                className="-m-1 rounded p-1 text-slate-500 hover:bg-slate-100 hover:text-slate-600 focus-visible:outline-2 focus-visible:outline-indigo-600"
               >
                 <span aria-hidden="true" className="block size-4 text-center leading-4">
                   ×

@@ -20,8 +20,9 @@ import { hashSecret, hashesEqual } from "../keys/secret-hash";
 import type { CachedKey } from "../keys/key-cache";
 import { rateLimitedError, rateLimitHeaders } from "../rate-limit/rate-limiter";
 import { services } from "../services";
-import type { LogEntry } from "../logs/log-entry";
+import type { KeyStateAtRequest, LogEntry } from "../logs/log-entry";
 import { redactOptional, redactSecrets } from "../security/redact-secrets";
+import { refusalDetail } from "../logs/refusal-detail";
 import type { Actor } from "./actor";
 import { looksLikeSecret, readCredentials, SECRET_AS_KEY_ID_HINT } from "./credentials";
 
@@ -98,23 +99,40 @@ export type GuardOptions = {
   sessionActor?: () => Promise<Extract<Actor, { kind: "user" }> | null>;
 };
 
-type Verified = { key: CachedKey; slot: "current" | "previous" };
+type SecretMatch = KeyStateAtRequest["secret"];
 
-/** Find the key and check the secret (current, or a rotated-out one still in grace) in constant time. */
-async function verifyPair(keyId: string, secret: string, now: number): Promise<Verified> {
-  // A malformed secret or key id never reaches the database; the answer is the same as a wrong secret.
+/**
+ * Find the key and compare the secret (current, or a rotated-out one still in grace) in constant time. The key
+ * comes back even when the secret is wrong, so the refusal is logged under the key and its owner (the key id
+ * is the owner's own; the secret is never stored); `match` says which secret, if any, was presented.
+ */
+async function identifyPair(
+  keyId: string,
+  secret: string,
+  now: number,
+): Promise<{ key: CachedKey | null; match: SecretMatch }> {
+  // A malformed key id never reaches the database; the answer is the same as a wrong secret.
   if (looksLikeSecret(keyId)) throw new ApiError("invalid_credentials", SECRET_AS_KEY_ID_HINT);
-  if (!isWellFormedSecret(secret) || !isWellFormedKeyId(keyId)) throw invalidCredentials();
+  if (!isWellFormedKeyId(keyId)) throw invalidCredentials();
   const key = await services().keyCache.get(keyId);
-  if (!key) throw invalidCredentials();
+  if (!key || !isWellFormedSecret(secret)) return { key, match: "wrong" };
   const presented = hashSecret(secret);
-  let slot: Verified["slot"] | null = null;
+  let match: SecretMatch = "wrong";
   for (const s of key.secrets) {
     const live = s.retiresAtMs === null || s.retiresAtMs > now;
-    if (hashesEqual(presented, s.hash) && live) slot = s.retiresAtMs === null ? "current" : "previous";
+    if (hashesEqual(presented, s.hash)) match = !live ? "retired" : s.retiresAtMs === null ? "current" : "previous";
   }
-  if (!slot) throw invalidCredentials();
-  return { key, slot };
+  if (match === "wrong" && key.retiredHashes.some((h) => hashesEqual(presented, h))) match = "retired";
+  return { key, match };
+}
+
+function keyStateAt(key: CachedKey, match: SecretMatch | null, now: number): KeyStateAtRequest {
+  const expired = key.status === "expired" || (key.expiresAtMs !== null && key.expiresAtMs <= now);
+  return {
+    status: key.status === "revoked" ? "revoked" : expired ? "expired" : "active",
+    inGrace: key.secrets.some((s) => s.retiresAtMs !== null && s.retiresAtMs > now),
+    secret: match ?? "wrong",
+  };
 }
 
 /**
@@ -231,10 +249,13 @@ export function withApiKey<R extends ApiRoute, Result extends HandlerResult<R>>(
     const ip = clientIp(req.headers);
     const credentials = readCredentials(req.headers);
     let key: CachedKey | null = null;
+    // The key the request is logged under: the verified one, or the one whose id came with a wrong secret.
+    let attributed: CachedKey | null = null;
     let presentedKeyId: string | null = null;
-    let slot: Verified["slot"] | null = null;
+    let match: SecretMatch | null = null;
     let response: Response;
     let errorCode: string | null = null;
+    let apiError: ApiError | null = null;
     let logThis = true;
     let extraHeaders: Record<string, string> = {};
     let handlerMs = 0;
@@ -243,9 +264,11 @@ export function withApiKey<R extends ApiRoute, Result extends HandlerResult<R>>(
       let actor: Actor;
       if (credentials.kind === "pair") {
         presentedKeyId = loggableKeyId(credentials.keyId);
-        const verified = await verifyPair(credentials.keyId, credentials.secret, now);
-        key = verified.key;
-        slot = verified.slot;
+        const found = await identifyPair(credentials.keyId, credentials.secret, now);
+        attributed = found.key;
+        match = found.match;
+        if (!found.key || (found.match !== "current" && found.match !== "previous")) throw invalidCredentials();
+        key = found.key;
         checkKeyState(key, ip, route, now);
         if (key.rateLimitPerMinute) {
           const decision = await services().rateLimiter.consume(key.apiKeyId, key.rateLimitPerMinute);
@@ -293,33 +316,43 @@ export function withApiKey<R extends ApiRoute, Result extends HandlerResult<R>>(
         headers: { "Cache-Control": "no-store", ...answer.headers, ...extraHeaders, "X-Request-Id": requestId },
       });
     } catch (err) {
-      let apiError = toApiError(err);
+      apiError = toApiError(err);
       if (UNAUTHENTICATED.has(apiError.code)) apiError = (await throttleUnauthenticated(ip)) ?? apiError;
       errorCode = apiError.code;
       response = toErrorResponse(apiError, requestId, extraHeaders);
     }
 
     if (logThis) {
+      const url = new URL(req.url);
       const entry: LogEntry = {
         requestId,
         timestamp: now,
-        apiKeyId: key?.apiKeyId ?? null,
-        keyId: key?.keyId ?? presentedKeyId,
-        keyName: key?.name ?? null,
-        partner: key?.partner ?? null,
-        ownerId: key?.ownerId ?? null,
-        environment: key?.environment ?? null,
+        apiKeyId: attributed?.apiKeyId ?? null,
+        keyId: attributed?.keyId ?? presentedKeyId,
+        keyName: attributed?.name ?? null,
+        partner: attributed?.partner ?? null,
+        ownerId: attributed?.ownerId ?? null,
+        environment: attributed?.environment ?? null,
         method: req.method,
         route: route.path,
         // A secret pasted into the path or the user agent never reaches the log (nor its spool).
-        path: redactSecrets(new URL(req.url).pathname),
+        path: redactSecrets(url.pathname),
         status: response.status,
         latencyMs: performance.now() - started,
         ip,
         userAgent: redactOptional(req.headers.get("user-agent")),
         errorCode,
-        secretSlot: slot,
+        secretSlot: key && (match === "current" || match === "previous") ? match : null,
         scopeUsed: response.status < 400 ? route.scope : null,
+        refusal: apiError
+          ? refusalDetail({
+              message: apiError.message,
+              requiredScope: route.scope,
+              grantedScopes: attributed?.scopeList ?? null,
+              search: url.search,
+              keyState: attributed ? keyStateAt(attributed, match, now) : null,
+            })
+          : null,
       };
       try {
         // The response leaves only once its log entry is in the spool: a crash after this loses nothing.

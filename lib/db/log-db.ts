@@ -39,6 +39,8 @@ export interface RequestLogTable {
   userAgent: string | null;
   errorCode: string | null;
   secretSlot: string | null;
+  /** Refusals only: JSON (lib/logs/refusal-detail.ts). */
+  refusal: string | null;
 }
 
 /** The latency histogram's bucket columns (lib/logs/latency-histogram.ts), h0..h11. */

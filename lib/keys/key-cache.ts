@@ -22,7 +22,15 @@ export type CachedKey = {
   rateLimitPerMinute: number | null;
   /** Valid secrets: the current one (retiresAtMs null) and rotated-out ones still in grace. */
   secrets: { hash: string; retiresAtMs: number | null }[];
+  /**
+   * Hashes of the most recently retired secrets, never accepted: only so a refusal can say "an old secret
+   * was used" rather than "wrong secret" (the commonest failure after a rotation).
+   */
+  retiredHashes: readonly string[];
 };
+
+/** How many retired secrets a cached key remembers for the request detail's diagnosis. */
+const RETIRED_REMEMBERED = 3;
 
 type Entry = { key: CachedKey | null };
 
@@ -92,7 +100,7 @@ export class KeyCache {
 export async function loadCachedKey(db: Db, keyId: string, now = Date.now()): Promise<CachedKey | null> {
   const row = await db.apiKey.findUnique({
     where: { keyId },
-    include: { secrets: { select: { secretHash: true, retiresAt: true } } },
+    include: { secrets: { select: { secretHash: true, retiresAt: true }, orderBy: { createdAt: "desc" } } },
   });
   if (!row) return null;
   const scopeList = normaliseScopes(parseJsonArray(row.scopes));
@@ -113,5 +121,9 @@ export async function loadCachedKey(db: Db, keyId: string, now = Date.now()): Pr
     secrets: row.secrets
       .filter((s) => s.retiresAt === null || s.retiresAt.getTime() > now)
       .map((s) => ({ hash: s.secretHash, retiresAtMs: s.retiresAt ? s.retiresAt.getTime() : null })),
+    retiredHashes: row.secrets
+      .filter((s) => s.retiresAt !== null && s.retiresAt.getTime() <= now)
+      .slice(0, RETIRED_REMEMBERED)
+      .map((s) => s.secretHash),
   };
 }

@@ -197,3 +197,72 @@ describe("keysNeedingAttention: owner isolation", () => {
     }
   });
 });
+
+describe("keysNeedingAttention: high_error_rate and refusal_burst", () => {
+  const calls = (k: Awaited<ReturnType<typeof key>>, n: number, status: number, at: number, errorCode?: string) =>
+    Array.from({ length: n }, (_, i) =>
+      logEntry({
+        ...k,
+        status,
+        errorCode: errorCode ?? (status >= 400 ? "not_found" : null),
+        timestamp: at - i * 1000,
+      }),
+    );
+
+  it("flags keys failing at least 20% of at least 20 calls in the last 24 hours, worst first", async () => {
+    const u = await makeUser();
+    const worst = await key(u, "fails 38%", { lastUsedAt: T - 60_000 });
+    const edge = await key(u, "fails exactly 20%", { lastUsedAt: T - 60_000 });
+    const fine = await key(u, "fails 15%", { lastUsedAt: T - 60_000 });
+    const few = await key(u, "fails 5 of 10", { lastUsedAt: T - 60_000 });
+    const old = await key(u, "failed 2 days ago", { lastUsedAt: T - 60_000 });
+    await services().logStore.storeBatch([
+      ...calls(worst, 62, 200, T - 3_600_000),
+      ...calls(worst, 38, 403, T - 7_200_000, "insufficient_scope"),
+      ...calls(edge, 16, 200, T - 3_600_000),
+      ...calls(edge, 4, 500, T - 3_600_000),
+      ...calls(fine, 85, 200, T - 3_600_000),
+      ...calls(fine, 15, 404, T - 3_600_000),
+      ...calls(few, 5, 200, T - 3_600_000),
+      ...calls(few, 5, 401, T - 3_600_000),
+      ...calls(old, 30, 401, T - 2 * D, "key_expired"),
+    ]);
+    expect(byReason(await keysNeedingAttention(u, NOW), "high_error_rate")).toEqual([
+      item(worst, "high_error_rate", "38% of its 100 requests failed in the last 24 hours"),
+      item(edge, "high_error_rate", "20% of its 20 requests failed in the last 24 hours"),
+    ]);
+  });
+
+  it("flags 10 or more wrong-secret refusals of one key within the last hour", async () => {
+    const u = await makeUser();
+    const burst = await key(u, "burst", { lastUsedAt: T - 60_000 });
+    const trickle = await key(u, "trickle", { lastUsedAt: T - 60_000 });
+    const earlier = await key(u, "earlier", { lastUsedAt: T - 60_000 });
+    await services().logStore.storeBatch([
+      ...calls(burst, 10, 401, T - 1000, "invalid_credentials").map((e) => ({ ...e, secretSlot: null })),
+      ...calls(trickle, 9, 401, T - 1000, "invalid_credentials"),
+      ...calls(earlier, 12, 401, T - 3_700_000, "invalid_credentials"),
+      // Plenty of successes, so the error rate stays low and only the burst shows.
+      ...calls(burst, 200, 200, T - 2 * 3_600_000),
+      ...calls(trickle, 200, 200, T - 2 * 3_600_000),
+      ...calls(earlier, 200, 200, T - 2 * 3_600_000),
+    ]);
+    const items = await keysNeedingAttention(u, NOW);
+    expect(byReason(items, "refusal_burst")).toEqual([
+      item(burst, "refusal_burst", "10 requests refused for a wrong or old secret in the last hour"),
+    ]);
+    expect(byReason(items, "high_error_rate")).toEqual([]);
+  });
+
+  it("never shows another owner's failing key", async () => {
+    const alice = await makeUser();
+    const bob = await makeUser();
+    const bobs = await key(bob, "bob failing", { lastUsedAt: T - 60_000 });
+    await services().logStore.storeBatch(calls(bobs, 30, 401, T - 1000, "invalid_credentials"));
+    expect(await keysNeedingAttention(alice, NOW)).toEqual([]);
+    expect((await keysNeedingAttention(bob, NOW)).map((i) => i.reason).sort()).toEqual([
+      "high_error_rate",
+      "refusal_burst",
+    ]);
+  });
+});

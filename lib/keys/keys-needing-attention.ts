@@ -12,13 +12,24 @@ export type AttentionItem = {
   keyId: string;
   name: string;
   partner: string | null;
-  reason: "expiring_soon" | "revoked_still_used" | "unused_30_days" | "unused_scopes";
+  reason:
+    "expiring_soon" | "revoked_still_used" | "high_error_rate" | "refusal_burst" | "unused_30_days" | "unused_scopes";
   detail: string;
 };
 
+/** A key failing at least this share of its calls over the last 24 hours (with enough calls to judge) is flagged. */
+export const ERROR_RATE_THRESHOLD = 0.2;
+export const ERROR_RATE_MIN_REQUESTS = 20;
+/** This many credential refusals (wrong or old secret) of one key within the last hour is a burst. */
+export const REFUSAL_BURST_THRESHOLD = 10;
+const HOUR = 3_600_000;
+
+const percent = (share: number) => `${Math.round(share * 100)}%`;
+
 /**
- * Keys a person should look at: expiring within 14 days, revoked but still being tried (last 7 days), unused
- * for 30 days, or holding scopes they never used (least privilege says drop them).
+ * Keys a person should look at: expiring within 14 days, revoked but still being tried (last 7 days), failing
+ * a large share of their calls (last 24 hours, from the hourly rollups), refused for a wrong or old secret again
+ * and again (last hour), unused for 30 days, or holding scopes they never used (least privilege says drop them).
  */
 export async function keysNeedingAttention(actor: Actor, now = new Date()): Promise<AttentionItem[]> {
   const owner = ownerFilter(actor);
@@ -72,6 +83,8 @@ export async function keysNeedingAttention(actor: Actor, now = new Date()): Prom
     }
   }
 
+  items.push(...(await failingKeys(owner, now)));
+
   const monthAgo = new Date(now.getTime() - 30 * DAY);
   const unused = await db().apiKey.findMany({
     where: {
@@ -120,6 +133,81 @@ export async function keysNeedingAttention(actor: Actor, now = new Date()): Prom
         });
       }
     }
+  }
+  return items;
+}
+
+/** High error rate (4xx and 5xx over all calls, last 24 hours) and bursts of credential refusals (last hour). */
+async function failingKeys(owner: string | null, now: Date): Promise<AttentionItem[]> {
+  const logDb = services().logDb;
+  const rolled = await logDb.kysely
+    .selectFrom("RequestRollup")
+    .select((eb) => ["apiKeyId", "statusClass", eb.fn.sum<number | string>("count").as("n")])
+    .where("resolution", "=", "hour")
+    .where("apiKeyId", "!=", "")
+    .where("bucketStart", ">=", logDb.time(now.getTime() - DAY))
+    .where("bucketStart", "<", logDb.time(now.getTime()))
+    .$if(owner !== null, (q) => q.where("ownerId", "=", owner!))
+    .groupBy(["apiKeyId", "statusClass"])
+    .execute();
+  const totals = new Map<string, { all: number; failed: number }>();
+  for (const r of rolled) {
+    const t = totals.get(r.apiKeyId) ?? { all: 0, failed: 0 };
+    const n = Number(r.n);
+    t.all += n;
+    if (r.statusClass === "4xx" || r.statusClass === "5xx") t.failed += n;
+    totals.set(r.apiKeyId, t);
+  }
+  const failing = [...totals]
+    .filter(([, t]) => t.all >= ERROR_RATE_MIN_REQUESTS && t.failed / t.all >= ERROR_RATE_THRESHOLD)
+    .sort(([, a], [, b]) => b.failed / b.all - a.failed / a.all)
+    .slice(0, 20);
+
+  const bursts = await logDb.kysely
+    .selectFrom("RequestLog")
+    .select((eb) => ["apiKeyId", eb.fn.countAll<number | string>().as("refusals")])
+    .where("errorCode", "=", "invalid_credentials")
+    .where("apiKeyId", "is not", null)
+    .where("timestamp", ">=", logDb.time(now.getTime() - HOUR))
+    .where("timestamp", "<=", logDb.time(now.getTime()))
+    .$if(owner !== null, (q) => q.where("ownerId", "=", owner!))
+    .groupBy("apiKeyId")
+    .orderBy("refusals", "desc")
+    .limit(20)
+    .execute();
+  const burstIds = bursts
+    .map((b) => ({ apiKeyId: b.apiKeyId!, refusals: Number(b.refusals) }))
+    .filter((b) => b.refusals >= REFUSAL_BURST_THRESHOLD);
+
+  const ids = [...new Set([...failing.map(([id]) => id), ...burstIds.map((b) => b.apiKeyId)])];
+  if (ids.length === 0) return [];
+  const keys = await db().apiKey.findMany({
+    where: { id: { in: ids }, status: { not: "revoked" } },
+    select: { id: true, keyId: true, name: true, partner: true },
+  });
+  const byId = new Map(keys.map((k) => [k.id, k]));
+  const items: AttentionItem[] = [];
+  for (const [id, t] of failing) {
+    const k = byId.get(id);
+    if (!k) continue;
+    items.push({
+      keyId: k.keyId,
+      name: k.name,
+      partner: k.partner,
+      reason: "high_error_rate",
+      detail: `${percent(t.failed / t.all)} of its ${t.all} requests failed in the last 24 hours`,
+    });
+  }
+  for (const b of burstIds) {
+    const k = byId.get(b.apiKeyId);
+    if (!k) continue;
+    items.push({
+      keyId: k.keyId,
+      name: k.name,
+      partner: k.partner,
+      reason: "refusal_burst",
+      detail: `${b.refusals} requests refused for a wrong or old secret in the last hour`,
+    });
   }
   return items;
 }

@@ -19,6 +19,27 @@ export type LogEntry = {
   secretSlot: "current" | "previous" | null;
   /** The scope the request exercised, when it was granted (for "scopes never used" hints). */
   scopeUsed: string | null;
+  /** Refusals only (status >= 400): what the partner was told and why. Never a secret or a body. */
+  refusal?: RefusalDetail | null;
+};
+
+/** The key as the guard saw it when it refused a request (the request detail's "key state at that moment"). */
+export type KeyStateAtRequest = {
+  status: "active" | "expired" | "revoked";
+  /** A rotated-out secret was still accepted at that moment. */
+  inGrace: boolean;
+  /** Which secret the caller presented: current, previous (in grace), retired (grace over) or none of them. */
+  secret: "current" | "previous" | "retired" | "wrong";
+};
+
+/** What a refused request's detail shows: the error the partner got, scopes, query string, key state. */
+export type RefusalDetail = {
+  message: string;
+  requiredScope?: string;
+  grantedScopes?: string[];
+  /** The query string as sent, with values that could carry a credential replaced by "[redacted]". */
+  query?: string;
+  keyState?: KeyStateAtRequest;
 };
 
 export function statusClass(status: number): "1xx" | "2xx" | "3xx" | "4xx" | "5xx" {

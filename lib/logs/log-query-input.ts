@@ -24,6 +24,13 @@ const statusValue = z.union(
   { error: "expected a status class (2xx, 4xx, ...) or an exact status (e.g. 403)" },
 );
 
+/** A request id as pasted from a partner's error body (X-Request-Id), e.g. into the header's "find request" box. */
+export const requestIdInput = z
+  .string({ error: "expected a request id" })
+  .trim()
+  .min(1, "paste a request id (req_…)")
+  .max(100, "at most 100 characters");
+
 /** Filters shared by the logs page, GET /api/v1/logs, CSV export and the charts. */
 export const logFilterInput = z
   .object({

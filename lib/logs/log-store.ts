@@ -40,6 +40,7 @@ const LOG_COLUMNS = [
   "userAgent",
   "errorCode",
   "secretSlot",
+  "refusal",
 ] as const;
 type LogColumn = (typeof LOG_COLUMNS)[number];
 type LogValues = Record<LogColumn, unknown>;
@@ -82,6 +83,7 @@ function logValues(e: LogEntry, time: (ms: number) => string): LogValues {
     userAgent: e.userAgent?.slice(0, 300) ?? null,
     errorCode: e.errorCode,
     secretSlot: e.secretSlot,
+    refusal: e.refusal ? JSON.stringify(e.refusal) : null,
   };
 }
 
@@ -282,12 +284,13 @@ const LOG_PG_TYPES: Record<LogColumn, string> = {
   userAgent: "text",
   errorCode: "text",
   secretSlot: "text",
+  refusal: "text",
 };
 
 async function storePostgres(logDb: PostgresLogDb, entries: readonly LogEntry[]): Promise<number> {
   const time = (ms: number) => logDb.time(ms);
   return logDb.kysely.transaction().execute(async (trx: Transaction<LogTables>) => {
-    // Raw rows as one INSERT … SELECT FROM unnest(arrays): 19 parameters for the whole batch, parsed once.
+    // Raw rows as one INSERT … SELECT FROM unnest(arrays): one parameter per column for the whole batch, parsed once.
     // A replayed entry (same request id and timestamp) is skipped, and left out of the rollups below.
     const stored = new Set<string>();
     for (const part of chunks(entries, 1)) {

@@ -5,12 +5,13 @@ import type { Actor } from "../auth/actor";
 import type { ExpressionBuilder } from "kysely";
 import { toDate, type LogTables } from "../db/log-db";
 import type { LogPageInput } from "./log-query-input";
+import { retentionStart } from "./retention";
 import type { LogEntry } from "./log-entry";
 import type { BoundedTimeRange } from "./time-range";
 import { logRowWhere, resolveLogFilter } from "./log-filter";
 
 /** A stored log row as the API and dashboard read it (no internal key id, no scope bookkeeping). */
-export type LogRow = Omit<LogEntry, "timestamp" | "apiKeyId" | "scopeUsed" | "secretSlot"> & {
+export type LogRow = Omit<LogEntry, "timestamp" | "apiKeyId" | "scopeUsed" | "secretSlot" | "refusal"> & {
   id: string;
   timestamp: string;
   secretSlot: string | null;
@@ -46,7 +47,7 @@ export function decodeCursor(cursor: string): { timestamp: Date; id: string } {
 type LogRecord = Omit<LogRow, "timestamp"> & { timestamp: Date | string };
 
 /** Only the public fields: the internal key id and other columns stay inside. */
-function toLogRow(r: LogRecord): LogRow {
+export function toLogRow(r: LogRecord): LogRow {
   return {
     id: r.id,
     requestId: r.requestId,
@@ -105,7 +106,9 @@ export function keysetAfter(c: { timestamp: Date; id: string }, order: "asc" | "
  * input is parsed at the edge (the API's guard, or parseOrThrow(logPageInput, ..., "query") in pages/actions).
  */
 export async function queryLogs(actor: Actor, q: LogPageInput, now = new Date()): Promise<LogPage> {
-  const filter = await resolveLogFilter(actor, q, now);
+  const resolved = await resolveLogFilter(actor, q, now);
+  // A request id (from a partner's error body) is found whatever range is selected, within retention.
+  const filter = q.requestId ? { ...resolved, range: { from: retentionStart(now), to: now } } : resolved;
   const { range } = filter;
   const logDb = services().logDb;
   const time = (ms: number) => logDb.time(ms);

@@ -47,11 +47,12 @@ describe("every partner request is logged once, refusals included", () => {
           key: { keyId: feed.key.keyId, secret: generateSecret("test") },
           ip: "198.51.100.2",
         },
+        // A real key id with a wrong secret: attributed to that key and its owner, so the owner sees it.
         want: {
           status: 401,
           errorCode: "invalid_credentials",
           keyId: feed.key.keyId,
-          apiKey: false,
+          apiKey: true,
           route: "/api/v1/inventory",
           ip: "198.51.100.2",
         },
@@ -193,7 +194,8 @@ describe("every partner request is logged once, refusals included", () => {
       expect(r.h0 + r.h1 + r.h2 + r.h3 + r.h4 + r.h5 + r.h6 + r.h7 + r.h8 + r.h9 + r.h10 + r.h11).toBe(r.count);
     }
 
-    // The owner's log view shows the identified requests; the anonymous ones belong to no one.
+    // The owner's log view shows the requests of their keys (a wrong secret included); the anonymous ones
+    // belong to no one.
     const page = await queryLogs(owner, logPage({ limit: 100 }));
     expect(page.data.map((r) => r.requestId).sort()).toEqual(
       sent

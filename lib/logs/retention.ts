@@ -14,6 +14,11 @@ export function retentionDays(): { raw: number; rollups: number } {
   return { raw: env.KEYWARD_LOG_RETENTION_DAYS, rollups: env.KEYWARD_ROLLUP_RETENTION_DAYS };
 }
 
+/** Raw rows older than this are purged: the oldest moment a request id can still be found. */
+export function retentionStart(now: Date): Date {
+  return new Date(now.getTime() - retentionDays().raw * DAY_MS);
+}
+
 /**
  * Delete raw log rows older than the raw retention, and rollups older than theirs (kept much longer). On
  * PostgreSQL whole daily partitions past the cut-off are dropped (no row-by-row delete of a day), and only the

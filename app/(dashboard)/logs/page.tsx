@@ -33,6 +33,7 @@ export default async function LogsPage({
       stats={stats.ok ? stats.data : null}
       options={options}
       error={page.ok ? null : page.error.message}
+      errorCode={page.ok ? null : page.error.code}
       support={actor.role === "support"}
     />
   );

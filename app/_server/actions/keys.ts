@@ -18,6 +18,7 @@ import { createKey } from "@/lib/keys/create-key";
 import { listKeys, type KeyPage } from "@/lib/keys/list-keys";
 import { revokeKey } from "@/lib/keys/revoke-key";
 import { rotateKey } from "@/lib/keys/rotate-key";
+import { endGrace } from "@/lib/keys/end-grace";
 import { updateKey } from "@/lib/keys/update-key";
 import type { KeyView } from "@/lib/keys/key-view";
 
@@ -76,6 +77,14 @@ export async function suspendKeyAction(keyId: string, input: unknown): Promise<A
 export async function resumeKeyAction(keyId: string, input: unknown): Promise<ActionResult<KeyView>> {
   const actor = await requireSessionActor();
   const result = await runAction(() => resumeKey(actor, String(keyId), parseOrThrow(resumeKeyInput, input ?? {})));
+  if (result.ok) refreshKeys();
+  return result;
+}
+
+/** "Retire the old secret now": ends a rotation's grace period early. */
+export async function endGraceAction(keyId: string): Promise<ActionResult<KeyView>> {
+  const actor = await requireSessionActor();
+  const result = await runAction(() => endGrace(actor, String(keyId)));
   if (result.ok) refreshKeys();
   return result;
 }

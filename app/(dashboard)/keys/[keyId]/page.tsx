@@ -17,6 +17,8 @@ import { EnvironmentBadge, KeyStatusBadge, ScopeBadges } from "@/components/keys
 import { KeyActions } from "@/components/keys/key-actions";
 import { daysUntilExpiry, KeyEventBanners } from "@/components/keys/key-banners";
 import { GraceUsagePanel } from "@/components/keys/grace-usage-panel";
+import { EndGraceButton } from "@/components/keys/end-grace-button";
+import { CopyButton } from "@/components/ui/copy-button";
 import { KeyUsage } from "@/components/logs/key-usage";
 import { Alert } from "@/components/ui/alert";
 import { LocalTime } from "@/components/ui/local-time";
@@ -39,14 +41,14 @@ async function loadOrNotFound<T>(load: () => Promise<T>): Promise<T> {
 
 function Item({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <div className="grid grid-cols-[10rem_1fr] gap-4 px-4 py-2.5">
+    <div className="grid gap-1 px-4 py-2.5 sm:grid-cols-[10rem_1fr] sm:gap-4">
       <dt className="text-xs font-medium text-slate-500">{label}</dt>
       <dd className="min-w-0 text-sm text-slate-900">{children}</dd>
     </div>
   );
 }
 
-const none = <span className="text-slate-400">—</span>;
+const none = <span className="text-slate-500">—</span>;
 
 export default async function KeyDetailPage({ params }: Params) {
   const actor = await requireSessionActor();
@@ -76,12 +78,15 @@ export default async function KeyDetailPage({ params }: Params) {
         </Link>
         <div className="mt-1 flex flex-wrap items-start justify-between gap-3">
           <div className="min-w-0">
-            <div className="flex items-center gap-2">
-              <h1 className="truncate text-xl font-semibold text-slate-900">{key.name}</h1>
+            <div className="flex flex-wrap items-center gap-2">
+              <h1 className="min-w-0 truncate text-xl font-semibold text-slate-900">{key.name}</h1>
               <KeyStatusBadge status={key.status} />
               <EnvironmentBadge environment={key.environment} />
             </div>
-            <p className="mt-0.5 font-mono text-xs text-slate-600">{key.keyId}</p>
+            <p className="mt-0.5 flex flex-wrap items-center gap-2 font-mono text-xs break-all text-slate-600">
+              {key.keyId}
+              <CopyButton text={key.keyId} label="Copy key id" />
+            </p>
           </div>
           <KeyActions apiKey={key} />
         </div>
@@ -104,14 +109,19 @@ export default async function KeyDetailPage({ params }: Params) {
         </Alert>
       ) : null}
       <KeyEventBanners apiKey={key} expiresInDays={daysUntilExpiry(key)} />
-      {key.status !== "revoked"
-        ? key.secretsInGrace.map((old) => (
+      {inGrace ? (
+        <div className="space-y-2">
+          {key.secretsInGrace.map((old) => (
             <Alert key={old.lastFour + old.retiresAt} tone="info">
               The previous secret (<span className="font-mono">…{old.lastFour}</span>) is still accepted until{" "}
               <LocalTime iso={old.retiresAt} />.
             </Alert>
-          ))
-        : null}
+          ))}
+          {!othersKey ? (
+            <EndGraceButton keyId={key.keyId} lastFour={key.secretsInGrace.map((s) => s.lastFour)} />
+          ) : null}
+        </div>
+      ) : null}
 
       <section aria-labelledby="key-details" className="rounded-lg border border-slate-200 bg-white shadow-sm">
         <h2 id="key-details" className="border-b border-slate-100 px-4 py-2.5 text-sm font-semibold">

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { keyLogIdentity, logEntry, logPage, makeKey, makeUser, rejectionOf } from "@/test/fixtures";
+import { services } from "../services";
+import { getLogEntryOrThrow } from "./get-log-entry";
+import { queryLogs } from "./query-logs";
+
+const D = 86_400_000;
+
+describe("a request id opens its request whatever the selected range, within retention", () => {
+  it("finds a 12-day-old request by id, in the log filter too (a 15-minute range is ignored)", async () => {
+    const owner = await makeUser();
+    const made = await makeKey(owner, { name: "Old traffic", scopes: ["inventory:read"] });
+    const now = new Date();
+    const old = logEntry({
+      ...(await keyLogIdentity(made)),
+      timestamp: now.getTime() - 12 * D,
+      status: 403,
+      errorCode: "insufficient_scope",
+      refusal: { message: "This key lacks the offers:read scope", requiredScope: "offers:read" },
+    });
+    await services().logStore.storeBatch([old]);
+
+    const detail = await getLogEntryOrThrow(owner, old.requestId, now);
+    expect(detail).toMatchObject({
+      requestId: old.requestId,
+      status: 403,
+      keyId: made.key.keyId,
+      refusal: { message: "This key lacks the offers:read scope", requiredScope: "offers:read" },
+    });
+
+    const page = await queryLogs(owner, logPage({ range: "15m", requestId: old.requestId }), now);
+    expect(page.data.map((r) => r.requestId)).toEqual([old.requestId]);
+    // Without the id, the same range does not show it.
+    expect((await queryLogs(owner, logPage({ range: "15m" }), now)).data).toEqual([]);
+  });
+
+  it("another owner's request, an unknown id and one past retention are all not found", async () => {
+    const owner = await makeUser();
+    const stranger = await makeUser();
+    const made = await makeKey(owner, { scopes: [] });
+    const now = new Date();
+    const retention = services().env.KEYWARD_LOG_RETENTION_DAYS;
+    const mine = logEntry({ ...(await keyLogIdentity(made)), timestamp: now.getTime() - D });
+    const tooOld = logEntry({ ...(await keyLogIdentity(made)), timestamp: now.getTime() - (retention * D + 60_000) });
+    await services().logStore.storeBatch([mine, tooOld]);
+
+    expect((await getLogEntryOrThrow(owner, mine.requestId, now)).refusal).toBeNull();
+    for (const [actor, id] of [
+      [stranger, mine.requestId],
+      [owner, "req_never_issued"],
+      [owner, tooOld.requestId],
+    ] as const) {
+      const err = await rejectionOf(getLogEntryOrThrow(actor, id, now));
+      expect(err.code).toBe("not_found");
+      expect(err.message).toBe(`No request ${id} in the last ${retention} days of your log.`);
+    }
+    const support = await makeUser("support");
+    expect((await getLogEntryOrThrow(support, mine.requestId, now)).requestId).toBe(mine.requestId);
+  });
+});

@@ -16,7 +16,6 @@ const ACTION_TONE: Record<AuditAction, BadgeTone> = {
   suspended: "amber",
   resumed: "green",
   leak_reported: "red",
-  grace_ended: "neutral",
   expiry_warning: "amber",
   error_spike: "red",
 };

@@ -108,7 +108,9 @@ export function keysetAfter(c: { timestamp: Date; id: string }, order: "asc" | "
 export async function queryLogs(actor: Actor, q: LogPageInput, now = new Date()): Promise<LogPage> {
   const resolved = await resolveLogFilter(actor, q, now);
   // A request id (from a partner's error body) is found whatever range is selected, within retention.
-  const filter = q.requestId ? { ...resolved, range: { from: retentionStart(now), to: now } } : resolved;
+  const filter = q.requestId
+    ? { ...resolved, range: { from: retentionStart(now), to: now, clamped: false } }
+    : resolved;
   const { range } = filter;
   const logDb = services().logDb;
   const time = (ms: number) => logDb.time(ms);

@@ -259,8 +259,10 @@ test("every operation in /api/v1/openapi.json answers as documented", async ({ p
   // ---- Keys: a fresh account; its first key (every scope) is made in the dashboard session, the rest through
   // the API with that key, so those answers are checked too.
   await signUpFreshUser(page, "contract");
+  // As the dashboard's own page would send it: a session write must name our origin (CSRF check).
   const rootResponse = await page.request.post("/api/v1/keys", {
     data: { name: "contract root", scopes: SCOPES, partner: "Contract" },
+    headers: { Origin: new URL(page.url()).origin },
   });
   expect(rootResponse.status(), await rootResponse.text()).toBe(201);
   const rootBody = (await rootResponse.json()) as { key: { keyId: string }; secret: string };

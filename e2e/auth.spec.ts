@@ -126,11 +126,17 @@ test("sign-up explains a bad email and a weak password next to each field", asyn
 test("sign-up with an email already in use does not say so: it goes on to sign-in as after any sign-up", async ({
   page,
 }) => {
-  await signUp(page, "demo@keyward.dev");
+  const email = uniqueEmail("taken");
+  await signUp(page, email);
+  await expect(page).toHaveURL(/\/keys$/);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+
+  await signUp(page, email, "another-password-2");
   await expect(page).toHaveURL(/\/sign-in$/);
   await expect(page.getByText(/already/i)).toHaveCount(0);
   // The account is untouched: its own password still signs in.
-  await signIn(page, "demo@keyward.dev", "demo-password-1");
+  await signIn(page, email, PASSWORD);
   await expect(page).toHaveURL(/\/$/);
 });
 

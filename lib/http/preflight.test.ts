@@ -11,6 +11,8 @@ describe("preflight: what reaches Next.js", () => {
     ["POST", "/api/v1/keys/kw_live_AAAAAAAAAAAAAAAA/rotate"],
     ["PATCH", "/api/v1/keys/kw_live_AAAAAAAAAAAAAAAA"],
     ["GET", "/api/v1/openapi.json"],
+    ["POST", "/api/v1/leaks"],
+    ["POST", "/api/v1/webhooks/abc/deliveries/def/redeliver"],
     ["OPTIONS", "/api/v1/keys"],
     ["GET", "/keys/anything"],
     ["POST", "/sign-up"],

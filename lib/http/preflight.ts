@@ -17,7 +17,12 @@ const API_PREFIX = "/api/v1/";
 
 /** The partner API's paths (the route catalog, plus the document) as patterns, with the methods each takes. */
 const API_PATHS: { pattern: RegExp; path: string; methods: Set<string> }[] = (() => {
-  const byPath = new Map<string, Set<string>>([["/api/v1/openapi.json", new Set(["GET"])]]);
+  // Beside the catalog's partner routes: the document itself, and the public leak report (no credentials, so
+  // not a guarded catalog route; lib/leaks).
+  const byPath = new Map<string, Set<string>>([
+    ["/api/v1/openapi.json", new Set(["GET"])],
+    ["/api/v1/leaks", new Set(["POST"])],
+  ]);
   for (const route of Object.values(ROUTE_LIST)) {
     const methods = byPath.get(route.path) ?? new Set<string>();
     methods.add(route.method);

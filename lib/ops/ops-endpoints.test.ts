@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { GET as getHealth } from "@/app/api/health/route";
 import { GET as getReady } from "@/app/api/ready/route";
 import { GET as getMetrics } from "@/app/api/metrics/route";
@@ -47,6 +47,12 @@ describe("GET /api/health", () => {
 });
 
 describe("GET /api/ready", () => {
+  // A serving instance's pool is connected already: the first check of this test file must not pay (and, on a
+  // loaded machine, time out on) opening the first PostgreSQL connection.
+  beforeAll(async () => {
+    await services().db.$queryRaw`SELECT 1`;
+  });
+
   it("is ready when the database answers, listing each check with its latency", async () => {
     const res = await getReady();
     expect(res.status).toBe(200);

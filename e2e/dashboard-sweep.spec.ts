@@ -63,6 +63,8 @@ type Issued = { keyId: string; secret: string };
 /** Create a key through the management API with the page's session (what the dashboard's dialog calls). */
 async function createKey(page: Page, name: string, partner: string): Promise<Issued> {
   const res = await page.request.post("/api/v1/keys", {
+    // As the dashboard's own page sends it: a session write names our origin (CSRF check).
+    headers: { Origin: new URL(page.url()).origin },
     data: { name, partner, scopes: ["inventory:read"] },
   });
   expect(res.status()).toBe(201);
@@ -201,7 +203,10 @@ for (const width of WIDTHS) {
     const context = await contextFor(browser, DEMO, width);
     const page = await context.newPage();
     const old = await createKey(page, `Rotating ${width.name}`, uniqueTag("Grace"));
-    const rotated = await page.request.post(`/api/v1/keys/${old.keyId}/rotate`, { data: { graceSeconds: 86_400 } });
+    const rotated = await page.request.post(`/api/v1/keys/${old.keyId}/rotate`, {
+      headers: { Origin: new URL(page.url()).origin },
+      data: { graceSeconds: 86_400 },
+    });
     expect(rotated.status()).toBe(200);
     const fresh = { keyId: old.keyId, secret: ((await rotated.json()) as { secret: string }).secret };
     expect((await partnerCall(page, old)).status).toBe(200);

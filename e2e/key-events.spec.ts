@@ -52,10 +52,16 @@ async function signUp(page: Page) {
   await expect(page).toHaveURL(/\/keys$/, { timeout: 30_000 });
 }
 
+/** A session write names the dashboard's own origin, as its pages do (the CSRF check refuses one without). */
+const sameOrigin = (page: Page) => ({ Origin: new URL(page.url()).origin });
+
 const pair = (c: { keyId: string; secret: string }) => ({ "X-API-Key": c.keyId, "X-API-Secret": c.secret });
 
 async function createKey(page: Page, body: Record<string, unknown>) {
-  const res = await page.request.post("/api/v1/keys", { data: { scopes: ["inventory:read"], ...body } });
+  const res = await page.request.post("/api/v1/keys", {
+    headers: sameOrigin(page),
+    data: { scopes: ["inventory:read"], ...body },
+  });
   expect(res.status(), await res.text()).toBe(201);
   const json = (await res.json()) as { key: { keyId: string }; secret: string };
   return { keyId: json.key.keyId, secret: json.secret };
@@ -70,6 +76,7 @@ test("key events: signed webhooks with retries, leak response, suspend and resum
 
     const endpoint = await test.step("register an endpoint; its secret comes back once", async () => {
       const res = await page.request.post("/api/v1/webhooks", {
+        headers: sameOrigin(page),
         data: { url: receiver.url, events: ["key.revoked", "key.updated", "key.leaked", "key.suspended"] },
       });
       expect(res.status(), await res.text()).toBe(201);
@@ -82,7 +89,10 @@ test("key events: signed webhooks with retries, leak response, suspend and resum
     await test.step("a revoke reaches the receiver within a second, correctly signed", async () => {
       const key = await createKey(page, { name: "to revoke" });
       const revokedAt = Date.now();
-      const res = await page.request.post(`/api/v1/keys/${key.keyId}/revoke`, { data: { reason: "e2e" } });
+      const res = await page.request.post(`/api/v1/keys/${key.keyId}/revoke`, {
+        headers: sameOrigin(page),
+        data: { reason: "e2e" },
+      });
       expect(res.status()).toBe(200);
       await expect
         .poll(() => receiver.of("key.revoked", key.keyId).length, { timeout: 1_000, intervals: [20] })
@@ -104,7 +114,10 @@ test("key events: signed webhooks with retries, leak response, suspend and resum
     await test.step("a delivery answered with 500 is retried with the same webhook-id", async () => {
       receiver.plan.set("key.updated", [500]);
       const key = await createKey(page, { name: "to rename" });
-      const res = await page.request.patch(`/api/v1/keys/${key.keyId}`, { data: { name: "renamed" } });
+      const res = await page.request.patch(`/api/v1/keys/${key.keyId}`, {
+        headers: sameOrigin(page),
+        data: { name: "renamed" },
+      });
       expect(res.status()).toBe(200);
       // The first retry comes about 5 s (±20 %) after the failed attempt.
       await expect.poll(() => receiver.of("key.updated", key.keyId).length, { timeout: 20_000 }).toBe(2);

@@ -1,5 +1,5 @@
 import type { KeyStateAtRequest, RefusalDetail } from "./log-entry";
-import { redactSecrets } from "../security/redact-secrets";
+import { REDACTED_SECRET, redactSecrets } from "../security/redact-secrets";
 
 const MAX_MESSAGE = 500;
 const MAX_QUERY = 500;
@@ -15,7 +15,7 @@ const SECRET_SHAPE = /kwsec_[a-z]*_?[0-9A-Za-z]*/g;
  * percent-encoded ones (lib/security/redact-secrets.ts), then any leftover fragment that starts like one.
  */
 export function scrubSecrets(text: string): string {
-  return redactSecrets(text).replace(SECRET_SHAPE, REDACTED);
+  return redactSecrets(text).replaceAll(REDACTED_SECRET, REDACTED).replace(SECRET_SHAPE, REDACTED);
 }
 
 const encode = (text: string) => encodeURIComponent(text).replaceAll("%5Bredacted%5D", REDACTED);

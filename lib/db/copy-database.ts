@@ -17,6 +17,10 @@ export const COPIED_MODELS = [
   "RequestLog",
   "RequestRollup",
   "KeyScopeUsage",
+  "WebhookEndpoint",
+  "WebhookEvent",
+  "WebhookDelivery",
+  "WebhookAttempt",
 ] as const;
 export const SKIPPED_MODELS = ["JobLease"] as const;
 

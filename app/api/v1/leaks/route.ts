@@ -16,7 +16,7 @@ export async function POST(req: Request): Promise<Response> {
     const ip = clientIp(req.headers);
     const decision = await services().rateLimiter.consume(`leak-reports:${ip ?? "unknown"}`, LEAK_REPORTS_PER_MINUTE);
     if (!decision.allowed) throw rateLimitedError(decision, `Too many leak reports from ${ip ?? "this address"}`);
-    const input = parseOrThrow(leakReportInput, await readJsonBody(req));
+    const input = parseOrThrow(leakReportInput, await readJsonBody(req), undefined, { secretsExpected: true });
     const outcomes = await reportLeaks(input);
     if (outcomes.size > 0) {
       services().logger.warn(

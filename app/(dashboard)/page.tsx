@@ -97,7 +97,7 @@ export default async function OverviewPage({
               <RequestsChart series={stats.data.series} bucketMs={stats.data.bucketMs} className="h-64" />
             </div>
           </Card>
-          <div className="grid gap-4 lg:grid-cols-2">
+          <div className="grid grid-cols-1 gap-4 lg:grid-cols-2 [&>*]:min-w-0">
             <Card id="overview-top-keys" title="Top keys">
               <div className="overflow-x-auto">
                 <TopKeysTable keys={stats.data.topKeys} />

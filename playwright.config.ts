@@ -71,6 +71,7 @@ export default defineConfig({
       KEYWARD_METRICS_TOKEN: "e2e-metrics-token-0123456789abcdef",
       // The e2e webhook receiver listens on 127.0.0.1.
       KEYWARD_WEBHOOK_ALLOW_PRIVATE: "1",
+      KEYWARD_OPERATOR_TOKEN: "e2e-operator-token-0123456789abcdef-0123",
     },
   },
 });

@@ -3,7 +3,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import AxeBuilder from "@axe-core/playwright";
 import { expect as baseExpect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { DEMO, SUPPORT, uniqueTag } from "./support/dashboard";
+import { DEMO, SUPPORT, sameOrigin, uniqueTag } from "./support/dashboard";
 
 /**
  * Issue #12 in one file: the flows of people debugging partners (a wrong secret shows under its key, a request
@@ -64,7 +64,7 @@ type Issued = { keyId: string; secret: string };
 async function createKey(page: Page, name: string, partner: string): Promise<Issued> {
   const res = await page.request.post("/api/v1/keys", {
     // As the dashboard's own page sends it: a session write names our origin (CSRF check).
-    headers: { Origin: new URL(page.url()).origin },
+    headers: sameOrigin(),
     data: { name, partner, scopes: ["inventory:read"] },
   });
   expect(res.status()).toBe(201);
@@ -204,7 +204,7 @@ for (const width of WIDTHS) {
     const page = await context.newPage();
     const old = await createKey(page, `Rotating ${width.name}`, uniqueTag("Grace"));
     const rotated = await page.request.post(`/api/v1/keys/${old.keyId}/rotate`, {
-      headers: { Origin: new URL(page.url()).origin },
+      headers: sameOrigin(),
       data: { graceSeconds: 86_400 },
     });
     expect(rotated.status()).toBe(200);

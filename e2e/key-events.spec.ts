@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test, type Page } from "@playwright/test";
 import { Webhook } from "standardwebhooks";
-import { uniqueTag } from "./support/dashboard";
+import { sameOrigin, uniqueTag } from "./support/dashboard";
 
 /**
  * Issue #13's acceptance, against the real server: a webhook receiver on 127.0.0.1 (started here) gets a signed
@@ -53,13 +53,12 @@ async function signUp(page: Page) {
 }
 
 /** A session write names the dashboard's own origin, as its pages do (the CSRF check refuses one without). */
-const sameOrigin = (page: Page) => ({ Origin: new URL(page.url()).origin });
 
 const pair = (c: { keyId: string; secret: string }) => ({ "X-API-Key": c.keyId, "X-API-Secret": c.secret });
 
 async function createKey(page: Page, body: Record<string, unknown>) {
   const res = await page.request.post("/api/v1/keys", {
-    headers: sameOrigin(page),
+    headers: sameOrigin(),
     data: { scopes: ["inventory:read"], ...body },
   });
   expect(res.status(), await res.text()).toBe(201);
@@ -76,7 +75,7 @@ test("key events: signed webhooks with retries, leak response, suspend and resum
 
     const endpoint = await test.step("register an endpoint; its secret comes back once", async () => {
       const res = await page.request.post("/api/v1/webhooks", {
-        headers: sameOrigin(page),
+        headers: sameOrigin(),
         data: { url: receiver.url, events: ["key.revoked", "key.updated", "key.leaked", "key.suspended"] },
       });
       expect(res.status(), await res.text()).toBe(201);
@@ -90,7 +89,7 @@ test("key events: signed webhooks with retries, leak response, suspend and resum
       const key = await createKey(page, { name: "to revoke" });
       const revokedAt = Date.now();
       const res = await page.request.post(`/api/v1/keys/${key.keyId}/revoke`, {
-        headers: sameOrigin(page),
+        headers: sameOrigin(),
         data: { reason: "e2e" },
       });
       expect(res.status()).toBe(200);
@@ -115,7 +114,7 @@ test("key events: signed webhooks with retries, leak response, suspend and resum
       receiver.plan.set("key.updated", [500]);
       const key = await createKey(page, { name: "to rename" });
       const res = await page.request.patch(`/api/v1/keys/${key.keyId}`, {
-        headers: sameOrigin(page),
+        headers: sameOrigin(),
         data: { name: "renamed" },
       });
       expect(res.status()).toBe(200);

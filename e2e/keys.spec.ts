@@ -148,7 +148,9 @@ test("field errors from the server show next to the fields", async ({ page }) =>
 test("support staff see every user's keys with their owner", async ({ page, browser }) => {
   const ownerPage = await browser.newPage();
   const ownerEmail = await signUpFreshUser(ownerPage, "keys");
-  const { keyId } = await createKey(ownerPage, "Owned by someone else");
+  const { keyId } = await createKey(ownerPage, "Owned by someone else", {
+    template: "Data feed: inventory read-only",
+  });
   await ownerPage.close();
 
   await page.goto("/sign-in?callbackUrl=%2Fkeys");

@@ -93,9 +93,9 @@ test("filter the log by key and status, open a request, export the same rows; su
     await expect(detail).toContainText(alpha4xx[0]!.requestId);
     await expect(detail).toContainText(alpha.keyId);
     await expect(detail.getByRole("link", { name: "Alpha feed" })).toHaveAttribute("href", `/keys/${alpha.keyId}`);
-    await expect(detail.getByRole("link", { name: "Show only this request in Logs" })).toHaveAttribute(
+    await expect(detail.getByRole("link", { name: "Open as a page" })).toHaveAttribute(
       "href",
-      new RegExp(`requestId=${alpha4xx[0]!.requestId}`),
+      `/logs/requests/${alpha4xx[0]!.requestId}`,
     );
     await detail.getByRole("button", { name: "Close" }).click();
     await expect(detail).toBeHidden();

@@ -61,7 +61,8 @@ function send(req: Sent): Promise<Answer> {
 /** Every answer, for the secrets sweep; the ones that legitimately carry a new secret are marked. */
 const answers: { label: string; text: string; createsSecret: boolean }[] = [];
 const createdSecrets = new Set<string>();
-const loggedRequestIds: string[] = [];
+/** Partner requests that must each be in the request log: the request id, and what was sent (for the report). */
+const loggedRequests: { requestId: string; what: string }[] = [];
 const stats = { requests: 0, fiveXX: 0, refusals: 0, clientRejected: 0 };
 const problems: string[] = [];
 
@@ -94,7 +95,8 @@ function record(label: string, req: Sent, res: Answer, opts: { api: boolean; par
   }
   if (opts.partner) {
     const requestId = res.headers["x-request-id"];
-    if (typeof requestId === "string") loggedRequestIds.push(requestId);
+    if (typeof requestId === "string")
+      loggedRequests.push({ requestId, what: `${requestId} ${req.method} ${req.path.slice(0, 80)} -> ${res.status}` });
     else problems.push(`${where} -> ${res.status} without X-Request-Id`);
   }
 }
@@ -681,9 +683,9 @@ test("secrets sweep: a secret sent anywhere lands nowhere; every partner request
     (sqlite.prepare(`SELECT "requestId" FROM "RequestLog"`).all() as { requestId: string }[]).map((r) => r.requestId),
   );
   sqlite.close();
-  const lost = loggedRequestIds.filter((id) => !have.has(id));
+  const lost = loggedRequests.filter((r) => !have.has(r.requestId)).map((r) => r.what);
 
-  const figures = `security figures: ${stats.requests} requests (${stats.refusals} refused, ${stats.clientRejected} not sendable by the client), ${stats.fiveXX} answered 5xx, ${loggedRequestIds.length} partner requests checked in the log, ${lost.length} entries lost, ${createdSecrets.size} secrets tracked across ${files.length} data files, server output and ${answers.length} answers, ${found.length} found where they must not be`;
+  const figures = `security figures: ${stats.requests} requests (${stats.refusals} refused, ${stats.clientRejected} not sendable by the client), ${stats.fiveXX} answered 5xx, ${loggedRequests.length} partner requests checked in the log, ${lost.length} entries lost, ${createdSecrets.size} secrets tracked across ${files.length} data files, server output and ${answers.length} answers, ${found.length} found where they must not be`;
   console.log(figures);
   test.info().annotations.push({ type: "figures", description: figures });
   expect(found).toEqual([]);

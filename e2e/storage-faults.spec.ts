@@ -119,6 +119,7 @@ async function expectDashboardSaysStorageUnavailable(page: Page) {
   await page.getByRole("button", { name: "Create key" }).first().click();
   const dialog = page.getByRole("dialog", { name: "Create API key" });
   await dialog.getByLabel("Name").fill("during the fault");
+  await dialog.getByRole("button", { name: "Data feed: inventory read-only" }).click();
   await dialog.getByRole("button", { name: "Create key" }).click();
   await expect(dialog.getByText(STORAGE_MESSAGE)).toBeVisible();
 }

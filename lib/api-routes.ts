@@ -24,6 +24,7 @@ import {
 } from "./webhooks/webhook-input";
 import { keyViewSchema } from "./keys/key-view";
 import { auditPageInput, auditPageSchema } from "./audit/audit-input";
+import { createPartnerInput, listPartnersQuery, partnerViewSchema, updatePartnerInput } from "./partners/partner-input";
 
 /**
  * The partner API's contract: each route of lib/route-list.ts with the schemas the guard parses its input with
@@ -150,6 +151,8 @@ export const API_ROUTES = {
     body: createKeyInput,
     response: keyWithSecret,
     success: [201],
+    // not_found: a partnerId that is not one of the owner's partners.
+    errors: ["not_found"],
   }),
   getKey: defineRoute("getKey", {
     params: keyIdParam,
@@ -236,6 +239,28 @@ export const API_ROUTES = {
     }),
     response: z.object({ data: webhookDeliverySchema }),
     errors: ["not_found"],
+  }),
+  listPartners: defineRoute("listPartners", {
+    query: listPartnersQuery,
+    response: page(partnerViewSchema),
+  }),
+  createPartner: defineRoute("createPartner", {
+    body: createPartnerInput,
+    response: z.object({ data: partnerViewSchema }),
+    success: [201],
+    // conflict: the owner already has a partner of that name.
+    errors: ["conflict"],
+  }),
+  getPartner: defineRoute("getPartner", {
+    params: idParam("partner"),
+    response: z.object({ data: partnerViewSchema }),
+    errors: ["not_found"],
+  }),
+  updatePartner: defineRoute("updatePartner", {
+    params: idParam("partner"),
+    body: updatePartnerInput,
+    response: z.object({ data: partnerViewSchema }),
+    errors: ["not_found", "conflict", "forbidden"],
   }),
 } satisfies { [N in RouteName]: ApiRoute & { operationId: N } };
 

@@ -27,6 +27,8 @@ describe("endpointsForScopes", () => {
         "DELETE /api/v1/webhooks/{id}",
         "POST /api/v1/webhooks/{id}/rotate-secret",
         "POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver",
+        "POST /api/v1/partners",
+        "PATCH /api/v1/partners/{id}",
       ],
     ],
   ])("%j allows exactly %j", (scopes, expected) => {

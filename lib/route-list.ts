@@ -13,7 +13,7 @@ export type RouteInfo = {
   scope: Scope;
   /** "key": API key only. "key-or-session": also the signed-in dashboard user (management API). */
   auth: "key" | "key-or-session";
-  tag: "Inventory" | "Offers" | "Logs" | "Keys" | "Webhooks" | "Audit";
+  tag: "Inventory" | "Offers" | "Logs" | "Keys" | "Webhooks" | "Audit" | "Partners";
   summary: string;
 };
 
@@ -210,9 +210,52 @@ export const ROUTE_LIST = {
     tag: "Webhooks",
     summary: "Send a delivery again now (a new attempt; the event id stays the same)",
   },
+  listPartners: {
+    method: "GET",
+    path: "/api/v1/partners",
+    scope: "keys:read",
+    auth: "key-or-session",
+    tag: "Partners",
+    summary: "List partners with their keys' usage (last request, requests and error rate over 7 days, scopes)",
+  },
+  createPartner: {
+    method: "POST",
+    path: "/api/v1/partners",
+    scope: "keys:write",
+    auth: "key-or-session",
+    tag: "Partners",
+    summary: "Create a partner (name unique per owner, contact email, notes)",
+  },
+  getPartner: {
+    method: "GET",
+    path: "/api/v1/partners/{id}",
+    scope: "keys:read",
+    auth: "key-or-session",
+    tag: "Partners",
+    summary: "Get one partner with its keys' usage",
+  },
+  updatePartner: {
+    method: "PATCH",
+    path: "/api/v1/partners/{id}",
+    scope: "keys:write",
+    auth: "key-or-session",
+    tag: "Partners",
+    summary: "Rename a partner or change its contact email and notes",
+  },
 } as const satisfies Record<string, RouteInfo>;
 
 export type RouteName = keyof typeof ROUTE_LIST;
+
+/**
+ * The API routes outside the catalog, because no API key calls them: the document itself; the public leak report
+ * (secret scanners report without credentials; lib/leaks); the operator's legacy import (KEYWARD_OPERATOR_TOKEN or
+ * a support session; README: Legacy import).
+ */
+export const UNGUARDED_API_ROUTES = [
+  { method: "GET", path: "/api/v1/openapi.json" },
+  { method: "POST", path: "/api/v1/leaks" },
+  { method: "POST", path: "/api/v1/keys/import" },
+] as const;
 
 export type Endpoint = Pick<RouteInfo, "method" | "path" | "scope" | "summary">;
 

@@ -160,12 +160,15 @@ export function logEntry(over: Partial<LogEntry> & { timestamp: number }): LogEn
 
 /** The fields a log entry carries for a key made by makeKey (its internal id is not in the KeyView). */
 export async function keyLogIdentity(made: { key: { keyId: string } }) {
-  const row = await db().apiKey.findUniqueOrThrow({ where: { keyId: made.key.keyId } });
+  const row = await db().apiKey.findUniqueOrThrow({
+    where: { keyId: made.key.keyId },
+    include: { partner: { select: { name: true } } },
+  });
   return {
     apiKeyId: row.id,
     keyId: row.keyId,
     keyName: row.name,
-    partner: row.partner,
+    partner: row.partner?.name ?? null,
     ownerId: row.ownerId,
     environment: row.environment,
   };

@@ -5,6 +5,8 @@ import { runAction } from "@/app/_server/run-action";
 import { keysNeedingAttention } from "@/lib/keys/keys-needing-attention";
 import { keyAlerts } from "@/lib/keys/key-alerts";
 import { OverviewKeyBanners } from "@/components/keys/overview-key-banners";
+import { legacyKeysInUse } from "@/lib/keys/legacy-migration";
+import { LegacyKeysCard } from "@/components/keys/legacy-keys-card";
 import { RANGE_PRESETS, type RangePreset } from "@/lib/logs/log-vocabulary";
 import { logStats } from "@/lib/logs/log-stats";
 import { AttentionList } from "@/components/logs/attention-list";
@@ -39,15 +41,21 @@ export default async function OverviewPage({
   const actor = await requireSessionActor();
   const range = readRange((await searchParams).range);
   const support = actor.role === "support";
-  const [stats, attention, alerts, anyRequest, newestKey] = await Promise.all([
+  const [stats, attention, alerts, anyRequest, newestKey, legacy] = await Promise.all([
     runAction(() => logStats(actor, { range })),
     runAction(() => keysNeedingAttention(actor)),
     runAction(() => keyAlerts(actor)),
     runAction(() => queryLogs(actor, parseOrThrow(logPageInput, { range: "30d", limit: 1 }, "query"))),
     runAction(() => listKeys(actor, { limit: 1 })),
+    runAction(() => legacyKeysInUse(actor)),
   ]);
-  // A newcomer (no request in the log yet) gets the first-run guide instead of empty charts.
-  const firstRun = !support && anyRequest.ok && anyRequest.data.data.length === 0;
+  // A newcomer (no request in the log yet) gets the first-run guide instead of empty charts, unless a key already
+  // needs them (leaked, expiring, flagged, a legacy key to migrate): then the overview with its banners.
+  const somethingToAct =
+    (alerts.ok && (alerts.data.leaked.length > 0 || alerts.data.expiring.length > 0)) ||
+    (attention.ok && attention.data.length > 0) ||
+    (legacy.ok && legacy.data.active > 0);
+  const firstRun = !support && anyRequest.ok && anyRequest.data.data.length === 0 && !somethingToAct;
   if (firstRun) {
     return (
       <div className="space-y-5">
@@ -115,6 +123,8 @@ export default async function OverviewPage({
           {stats.error.message}
         </Alert>
       )}
+
+      {legacy.ok && legacy.data.active > 0 ? <LegacyKeysCard summary={legacy.data} /> : null}
 
       <Card
         id="overview-attention"

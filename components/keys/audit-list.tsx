@@ -18,6 +18,8 @@ const ACTION_TONE: Record<AuditAction, BadgeTone> = {
   leak_reported: "red",
   expiry_warning: "amber",
   error_spike: "red",
+  imported: "green",
+  replaced: "amber",
 };
 
 const FIELD_LABELS: Record<string, string> = {
@@ -42,6 +44,8 @@ const FIELD_LABELS: Record<string, string> = {
   leakPolicy: "On a leak",
   retiredSecretLastFour: "Old secret retired",
   graceWasUntil: "Grace was until",
+  replacementKeyId: "Replaced by",
+  legacySecretRetiresAt: "Legacy secret accepted until",
 };
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;

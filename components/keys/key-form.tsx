@@ -1,6 +1,7 @@
 "use client";
 
-import { useId, useState, type FormEvent, type ReactNode } from "react";
+import { useEffect, useId, useState, type FormEvent, type ReactNode } from "react";
+import { partnerChoicesAction } from "@/app/_server/actions/partners";
 import type { Scope } from "@/lib/scopes";
 import type { KeyView } from "@/lib/keys/key-view";
 import { Field, Input, Textarea } from "../ui/field";
@@ -26,6 +27,7 @@ export type KeyFormValues = {
 const FIELDS = [
   "name",
   "partner",
+  "partnerId",
   "description",
   "environment",
   "scopes",
@@ -94,6 +96,17 @@ export function KeyForm({
 }) {
   const id = useId();
   const [scopes, setScopes] = useState<Scope[]>(initial?.scopes ?? []);
+  const [partners, setPartners] = useState<{ id: string; name: string }[]>([]);
+  useEffect(() => {
+    // The owner's partners, offered as choices; a new name creates the partner with the key.
+    let live = true;
+    void partnerChoicesAction().then((result) => {
+      if (live && result.ok) setPartners(result.data);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
   const [expiry, setExpiry] = useState<ExpiryChoice>(initial ? (initial.expiresAt ? "custom" : "never") : "90");
   // A field's error from the last submit disappears as soon as that field is changed (the fix is under way).
   const [edited, setEdited] = useState<{ for: FieldErrors; names: Set<string> }>({ for: fields, names: new Set() });
@@ -166,9 +179,28 @@ export function KeyForm({
             <Input {...control} name="name" required defaultValue={initial?.name} placeholder="Acme inventory feed" />
           )}
         </Field>
-        <Field id={`${id}-partner`} label="Partner" error={fieldError(shown, "partner", "Partner")}>
+        <Field
+          id={`${id}-partner`}
+          label="Partner"
+          hint="Choose one of your partners, or type a new name to create it."
+          error={fieldError(shown, "partner", "Partner") ?? fieldError(shown, "partnerId", "Partner")}
+        >
           {(control) => (
-            <Input {...control} name="partner" defaultValue={initial?.partner ?? ""} placeholder="Acme Ltd" />
+            <>
+              <Input
+                {...control}
+                name="partner"
+                list={`${id}-partners`}
+                autoComplete="off"
+                defaultValue={initial?.partner ?? ""}
+                placeholder="Acme Ltd"
+              />
+              <datalist id={`${id}-partners`}>
+                {partners.map((p) => (
+                  <option key={p.id} value={p.name} />
+                ))}
+              </datalist>
+            </>
           )}
         </Field>
       </div>

@@ -7,6 +7,7 @@ import { cn } from "../ui/cn";
 const LINKS = [
   { href: "/", label: "Overview" },
   { href: "/keys", label: "Keys" },
+  { href: "/partners", label: "Partners" },
   { href: "/logs", label: "Logs" },
   { href: "/webhooks", label: "Webhooks" },
   { href: "/audit", label: "Audit" },

@@ -7,6 +7,8 @@ export type LogViewParams = {
   to: string;
   keyId: string[];
   partner: string[];
+  /** Partner entities by id (a partner page's "View all in Logs"). */
+  partnerId: string[];
   status: string[];
   method: string;
   route: string;
@@ -30,6 +32,7 @@ export function readLogParams(params: RawParams): LogViewParams {
     to: one(params.to),
     keyId: list(params.keyId),
     partner: list(params.partner),
+    partnerId: list(params.partnerId),
     status: list(params.status),
     method: one(params.method),
     route: one(params.route),
@@ -48,6 +51,7 @@ export function toFilterInput(p: LogViewParams): Record<string, string | string[
   } else if (p.range) out.range = p.range;
   if (p.keyId.length) out.keyId = p.keyId;
   if (p.partner.length) out.partner = p.partner;
+  if (p.partnerId.length) out.partnerId = p.partnerId;
   if (p.status.length) out.status = p.status;
   if (p.method) out.method = p.method;
   if (p.route) out.route = p.route;

@@ -1,7 +1,17 @@
-import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 
 export const DEMO = { email: "demo@keyward.dev", password: "demo-password-1" };
 export const SUPPORT = { email: "support@keyward.dev", password: "support-password-1" };
+
+/**
+ * The Origin header the dashboard's own pages send: session writes (the management API with a session) need it
+ * (CSRF check). From the configured base URL, not page.url(), which is about:blank before the first navigation.
+ */
+export function sameOrigin(): { Origin: string } {
+  const base = test.info().project.use.baseURL;
+  if (!base) throw new Error("playwright.config.ts sets no baseURL");
+  return { Origin: new URL(base).origin };
+}
 
 export function uniqueTag(tag: string): string {
   return `${tag}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;

@@ -17,6 +17,8 @@ import { clientIp } from "../http/client-ip";
 import { checkSameOrigin, CROSS_SITE_MESSAGE, isStateChanging } from "../http/same-origin";
 import { isWellFormedKeyId, isWellFormedSecret } from "../keys/key-format";
 import { hashSecret, hashesEqual } from "../keys/secret-hash";
+import { isLegacyKeyId, isPlausibleLegacySecret, sha256Hex } from "../keys/legacy-credentials";
+import { upgradeLegacySecretHash } from "../keys/upgrade-legacy-secret";
 import type { CachedKey } from "../keys/key-cache";
 import { rateLimitedError, rateLimitHeaders } from "../rate-limit/rate-limiter";
 import { services } from "../services";
@@ -102,27 +104,55 @@ export type GuardOptions = {
 type SecretMatch = KeyStateAtRequest["secret"];
 
 /**
+/**
+ * Which kind of key id this is: Keyward's own (kw_…), or a legacy one imported from the previous scheme (the
+ * old platform's shapes, lib/keys/legacy-credentials.ts). Anything else never reaches the cache or the database.
+ */
+function keyIdShape(keyId: string): "keyward" | "legacy" | null {
+  if (isWellFormedKeyId(keyId)) return "keyward";
+  if (isLegacyKeyId(keyId)) return "legacy";
+  return null;
+}
+
+/**
  * Find the key and compare the secret (current, or a rotated-out one still in grace) in constant time. The key
  * comes back even when the secret is wrong, so the refusal is logged under the key and its owner (the key id
- * is the owner's own; the secret is never stored); `match` says which secret, if any, was presented.
+ * is the owner's own; the secret is never stored); `match` says which secret, if any, was presented. A legacy
+ * key imported with only the SHA-256 of its secret is compared on HMAC(pepper, sha256(secret)), and its stored
+ * hash is upgraded to the normal HMAC(pepper, secret) on that first success. An id of the legacy shape that
+ * names no legacy key is refused without attribution (it may be a pasted secret: never logged).
  */
 async function identifyPair(
   keyId: string,
   secret: string,
   now: number,
+  known: { legacyKeyId: string | null },
 ): Promise<{ key: CachedKey | null; match: SecretMatch }> {
   // A malformed key id never reaches the database; the answer is the same as a wrong secret.
   if (looksLikeSecret(keyId)) throw new ApiError("invalid_credentials", SECRET_AS_KEY_ID_HINT);
-  if (!isWellFormedKeyId(keyId)) throw invalidCredentials();
+  const shape = keyIdShape(keyId);
+  if (!shape) throw invalidCredentials();
+  if (shape === "legacy" && !isPlausibleLegacySecret(secret)) throw invalidCredentials();
   const key = await services().keyCache.get(keyId);
-  if (!key || !isWellFormedSecret(secret)) return { key, match: "wrong" };
+  if (shape === "legacy") {
+    if (!key || !key.legacy) throw invalidCredentials();
+    // The id names a real legacy key: the log may keep it.
+    known.legacyKeyId = key.keyId;
+  }
+  if (!key || (shape === "keyward" && !isWellFormedSecret(secret))) return { key, match: "wrong" };
   const presented = hashSecret(secret);
+  const presentedSha = key.secrets.some((s) => s.kind === "sha256") ? hashSecret(sha256Hex(secret)) : null;
   let match: SecretMatch = "wrong";
+  let accepted: CachedKey["secrets"][number] | null = null;
   for (const s of key.secrets) {
     const live = s.retiresAtMs === null || s.retiresAtMs > now;
-    if (hashesEqual(presented, s.hash)) match = !live ? "retired" : s.retiresAtMs === null ? "current" : "previous";
+    if (hashesEqual(s.kind === "sha256" ? (presentedSha ?? "") : presented, s.hash)) {
+      match = !live ? "retired" : s.retiresAtMs === null ? "current" : "previous";
+      if (live) accepted = s;
+    }
   }
   if (match === "wrong" && key.retiredHashes.some((h) => hashesEqual(presented, h))) match = "retired";
+  if (accepted?.kind === "sha256") await upgradeLegacySecretHash(key.keyId, accepted.hash, secret);
   return { key, match };
 }
 
@@ -264,7 +294,10 @@ export function withApiKey<R extends ApiRoute, Result extends HandlerResult<R>>(
       let actor: Actor;
       if (credentials.kind === "pair") {
         presentedKeyId = loggableKeyId(credentials.keyId);
-        const found = await identifyPair(credentials.keyId, credentials.secret, now);
+        const known = { legacyKeyId: null as string | null };
+        const found = await identifyPair(credentials.keyId, credentials.secret, now, known).finally(() => {
+          presentedKeyId ??= known.legacyKeyId;
+        });
         attributed = found.key;
         match = found.match;
         if (!found.key || (found.match !== "current" && found.match !== "previous")) throw invalidCredentials();

@@ -60,6 +60,11 @@ export const envSchema = z.object({
     .string()
     .min(16, { error: "must be at least 16 characters (e.g. openssl rand -hex 24)" })
     .optional(),
+  /** Bearer token for POST /api/v1/keys/import (legacy key import by an operator); unset, only support staff. */
+  KEYWARD_OPERATOR_TOKEN: z
+    .string()
+    .min(32, { error: "must be at least 32 characters (e.g. openssl rand -hex 24)" })
+    .optional(),
   KEYWARD_LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
       error: "expected one of fatal, error, warn, info, debug, trace, silent",

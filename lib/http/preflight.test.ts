@@ -12,6 +12,7 @@ describe("preflight: what reaches Next.js", () => {
     ["PATCH", "/api/v1/keys/kw_live_AAAAAAAAAAAAAAAA"],
     ["GET", "/api/v1/openapi.json"],
     ["POST", "/api/v1/leaks"],
+    ["POST", "/api/v1/keys/import"],
     ["POST", "/api/v1/webhooks/abc/deliveries/def/redeliver"],
     ["OPTIONS", "/api/v1/keys"],
     ["GET", "/keys/anything"],
@@ -68,6 +69,8 @@ describe("preflight: what reaches Next.js", () => {
     ["PUT", "/api/v1/inventory", "GET, HEAD, OPTIONS"],
     ["DELETE", "/api/v1/keys/kw_live_AAAAAAAAAAAAAAAA", "GET, PATCH, HEAD, OPTIONS"],
     ["GET", "/api/v1/keys/x/revoke", "POST, OPTIONS"],
+    // The literal segment wins over /api/v1/keys/{keyId}, as in Next.js.
+    ["GET", "/api/v1/keys/import", "POST, OPTIONS"],
   ])("%s %s is a logged 405 naming what the path takes", (method, url, allow) => {
     const verdict = preflight(method, url);
     expect(verdict).toMatchObject({ kind: "refuse", logged: true });

@@ -1,7 +1,7 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ApiError, toErrorResponse } from "../errors";
-import { ROUTE_LIST } from "../route-list";
+import { ROUTE_LIST, UNGUARDED_API_ROUTES } from "../route-list";
 import { services } from "../services";
 import { loggableKeyId } from "../auth/api-key-guard";
 import { readCredentials } from "../auth/credentials";
@@ -17,18 +17,16 @@ const API_PREFIX = "/api/v1/";
 
 /** The partner API's paths (the route catalog, plus the document) as patterns, with the methods each takes. */
 const API_PATHS: { pattern: RegExp; path: string; methods: Set<string> }[] = (() => {
-  // Beside the catalog's partner routes: the document itself, and the public leak report (no credentials, so
-  // not a guarded catalog route; lib/leaks).
-  const byPath = new Map<string, Set<string>>([
-    ["/api/v1/openapi.json", new Set(["GET"])],
-    ["/api/v1/leaks", new Set(["POST"])],
-  ]);
-  for (const route of Object.values(ROUTE_LIST)) {
+  const byPath = new Map<string, Set<string>>();
+  for (const route of [...UNGUARDED_API_ROUTES, ...Object.values(ROUTE_LIST)]) {
     const methods = byPath.get(route.path) ?? new Set<string>();
     methods.add(route.method);
     byPath.set(route.path, methods);
   }
-  return [...byPath].map(([path, methods]) => {
+  // Literal segments win over parameters, as in Next.js: /api/v1/keys/import is not /api/v1/keys/{keyId}.
+  const paramCount = (path: string) => path.split("{").length - 1;
+  const paths = [...byPath].sort(([a], [b]) => paramCount(a) - paramCount(b));
+  return paths.map(([path, methods]) => {
     if (methods.has("GET")) methods.add("HEAD");
     methods.add("OPTIONS");
     const pattern = new RegExp(`^${path.replace(/\./g, "\\.").replace(/\{[^}]+\}/g, "[^/]+")}/?$`);
@@ -136,10 +134,13 @@ function toHeaders(req: IncomingMessage): Headers {
   return headers;
 }
 
-/** The request log's entry for a request refused before any route ran (no key was checked). */
+/**
+ * The request log's entry for an API request no key was checked for: refused before any route ran, or answered by a
+ * route outside the catalog (lib/http/with-request-log.ts). The path is logged without its query string.
+ */
 export function preflightLogEntry(
   req: { method: string; url: string; headers: Headers },
-  outcome: { requestId: string; status: number; errorCode: string; route: string | null; latencyMs: number },
+  outcome: { requestId: string; status: number; errorCode: string | null; route: string | null; latencyMs: number },
 ): LogEntry {
   const credentials = readCredentials(req.headers);
   const queryAt = req.url.indexOf("?");

@@ -3,12 +3,18 @@ import { ApiError, invalidField } from "../errors";
 
 const MAX_JSON_BYTES = 64 * 1024;
 
-const tooLarge = () => new ApiError("payload_too_large", `The body is larger than ${MAX_JSON_BYTES / 1024} KiB.`);
+const tooLarge = (max: number) =>
+  new ApiError(
+    "payload_too_large",
+    max >= 1024 * 1024
+      ? `The body is larger than ${max / 1024 / 1024} MiB.`
+      : `The body is larger than ${max / 1024} KiB.`,
+  );
 
-/** Read at most MAX_JSON_BYTES of the body: a declared or streamed larger body is refused without buffering it. */
-async function readLimitedText(req: Request): Promise<string> {
+/** Read at most `max` bytes of the body: a declared or streamed larger body is refused without buffering it. */
+export async function readLimitedText(req: Request, max = MAX_JSON_BYTES): Promise<string> {
   const declared = Number(req.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > MAX_JSON_BYTES) throw tooLarge();
+  if (Number.isFinite(declared) && declared > max) throw tooLarge(max);
   if (!req.body) return "";
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -17,9 +23,9 @@ async function readLimitedText(req: Request): Promise<string> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_JSON_BYTES) {
+    if (size > max) {
       await reader.cancel();
-      throw tooLarge();
+      throw tooLarge(max);
     }
     chunks.push(value);
   }

@@ -9,6 +9,7 @@ import { recordAudit } from "./audit";
 import { assertNoEscalation, assertWithinActorLimits } from "./key-access";
 import { keyViewInclude, toKeyView, type KeyView } from "./key-view";
 import { invalidateKey } from "./invalidate-key";
+import { resolveKeyPartner } from "../partners/partner-access";
 
 /**
  * Create a key pair from parsed input (the API's guard or the server action parsed it with createKeyInput).
@@ -30,12 +31,13 @@ export async function createKey(actor: Actor, data: CreateKeyInput): Promise<{ k
       rateLimitPerMinute: data.rateLimitPerMinute ?? null,
       expiresAt: data.expiresAt ?? null,
     });
+    const partner = await resolveKeyPartner(tx, ownerId, data);
     const created = await tx.apiKey.create({
       data: {
         keyId,
         ownerId,
         name: data.name,
-        partner: data.partner ?? null,
+        partnerId: partner?.id ?? null,
         description: data.description ?? null,
         environment,
         scopes: JSON.stringify(scopes),
@@ -57,7 +59,7 @@ export async function createKey(actor: Actor, data: CreateKeyInput): Promise<{ k
         name: data.name,
         environment,
         scopes,
-        ...(data.partner ? { partner: data.partner } : {}),
+        ...(partner ? { partner: partner.name, partnerId: partner.id } : {}),
         ...(data.expiresAt ? { expiresAt: data.expiresAt.toISOString() } : {}),
         ...(data.ipAllowlist.length ? { ipAllowlist: data.ipAllowlist } : {}),
         ...(data.rateLimitPerMinute ? { rateLimitPerMinute: data.rateLimitPerMinute } : {}),

@@ -4,6 +4,7 @@ import { ApiError } from "../errors";
 import { environmentFilter, ownerFilter, type Actor } from "../auth/actor";
 import { scopesBeyond } from "../scopes";
 import { isWellFormedKeyId } from "./key-format";
+import { isLegacyKeyId } from "./legacy-credentials";
 import { parseJsonArray } from "./key-view";
 import { allowlistWithin } from "./ip-allowlist";
 
@@ -14,11 +15,12 @@ import { allowlistWithin } from "./ip-allowlist";
 export async function findVisibleKeyOrThrow(tx: Prisma.TransactionClient, actor: Actor, keyId: string) {
   const owner = ownerFilter(actor);
   const environment = environmentFilter(actor);
-  const row = isWellFormedKeyId(keyId)
-    ? await tx.apiKey.findFirst({
-        where: { keyId, ...(owner ? { ownerId: owner } : {}), ...(environment ? { environment } : {}) },
-      })
-    : null;
+  const row =
+    isWellFormedKeyId(keyId) || isLegacyKeyId(keyId)
+      ? await tx.apiKey.findFirst({
+          where: { keyId, ...(owner ? { ownerId: owner } : {}), ...(environment ? { environment } : {}) },
+        })
+      : null;
   if (!row) throw new ApiError("not_found", `No API key with id "${keyId}".`);
   return row;
 }

@@ -12,7 +12,10 @@ export type CachedKey = {
   keyId: string;
   ownerId: string;
   name: string;
+  /** The partner's name (the request log records it). */
   partner: string | null;
+  /** Imported from the previous scheme: its key id has the old platform's shape (lib/keys/legacy-credentials.ts). */
+  legacy: boolean;
   environment: KeyEnvironment;
   scopes: ReadonlySet<Scope>;
   scopeList: readonly Scope[];
@@ -20,8 +23,11 @@ export type CachedKey = {
   expiresAtMs: number | null;
   isIpAllowed: (ip: string | null) => boolean;
   rateLimitPerMinute: number | null;
-  /** Valid secrets: the current one (retiresAtMs null) and rotated-out ones still in grace. */
-  secrets: { hash: string; retiresAtMs: number | null }[];
+  /**
+   * Valid secrets: the current one (retiresAtMs null) and rotated-out ones still in grace. kind "sha256": an
+   * imported secret known only by its SHA-256 (hash = HMAC(pepper, sha256hex(secret))), upgraded on first use.
+   */
+  secrets: { hash: string; retiresAtMs: number | null; kind: "hmac" | "sha256" }[];
   /**
    * Hashes of the most recently retired secrets, never accepted: only so a refusal can say "an old secret
    * was used" rather than "wrong secret" (the commonest failure after a rotation).
@@ -100,7 +106,10 @@ export class KeyCache {
 export async function loadCachedKey(db: Db, keyId: string, now = Date.now()): Promise<CachedKey | null> {
   const row = await db.apiKey.findUnique({
     where: { keyId },
-    include: { secrets: { select: { secretHash: true, retiresAt: true }, orderBy: { createdAt: "desc" } } },
+    include: {
+      secrets: { select: { secretHash: true, retiresAt: true, hashKind: true }, orderBy: { createdAt: "desc" } },
+      partner: { select: { name: true } },
+    },
   });
   if (!row) return null;
   const scopeList = normaliseScopes(parseJsonArray(row.scopes));
@@ -110,7 +119,8 @@ export async function loadCachedKey(db: Db, keyId: string, now = Date.now()): Pr
     keyId: row.keyId,
     ownerId: row.ownerId,
     name: row.name,
-    partner: row.partner,
+    partner: row.partner?.name ?? null,
+    legacy: row.legacy,
     environment: row.environment === "test" ? "test" : "live",
     scopes: new Set(scopeList),
     scopeList,
@@ -120,7 +130,11 @@ export async function loadCachedKey(db: Db, keyId: string, now = Date.now()): Pr
     rateLimitPerMinute: row.rateLimitPerMinute,
     secrets: row.secrets
       .filter((s) => s.retiresAt === null || s.retiresAt.getTime() > now)
-      .map((s) => ({ hash: s.secretHash, retiresAtMs: s.retiresAt ? s.retiresAt.getTime() : null })),
+      .map((s) => ({
+        hash: s.secretHash,
+        retiresAtMs: s.retiresAt ? s.retiresAt.getTime() : null,
+        kind: s.hashKind === "sha256" ? ("sha256" as const) : ("hmac" as const),
+      })),
     retiredHashes: row.secrets
       .filter((s) => s.retiresAt !== null && s.retiresAt.getTime() <= now)
       .slice(0, RETIRED_REMEMBERED)

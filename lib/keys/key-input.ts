@@ -50,10 +50,22 @@ const rateLimit = z
 const leakPolicy = z
   .enum(LEAK_POLICIES, { error: "expected revoke or notify" })
   .describe("On a reported leak of a live secret: revoke the key at once (default), or only notify");
+const partnerId = z
+  .string()
+  .trim()
+  .min(1, "is required")
+  .max(64, "at most 64 characters")
+  .nullable()
+  .optional()
+  .describe("One of the owner's partners (GET /api/v1/partners); null detaches the key from its partner");
+const partnerName = optionalText(80).describe(
+  "A partner by name: the owner's partner of that name, created when there is none yet. Send this or partnerId",
+);
 
 export const createKeyInput = z.strictObject({
   name: z.string().trim().min(1, "is required").max(80, "at most 80 characters"),
-  partner: optionalText(80),
+  partnerId,
+  partner: partnerName,
   description: optionalText(500),
   environment: z
     .enum(KEY_ENVIRONMENTS, { error: "expected live or test" })
@@ -70,7 +82,8 @@ export type CreateKeyInput = z.infer<typeof createKeyInput>;
 export const updateKeyInput = z
   .strictObject({
     name: z.string().trim().min(1, "is required").max(80, "at most 80 characters").optional(),
-    partner: optionalText(80),
+    partnerId,
+    partner: partnerName,
     description: optionalText(500),
     scopes: scopeList.optional(),
     expiresAt: futureDate,
@@ -112,7 +125,9 @@ export const listKeysQuery = z.object({
     .optional()
     .describe("A key status, or expiring: active keys that expire within 14 days"),
   environment: z.enum(KEY_ENVIRONMENTS).optional(),
-  partner: z.string().max(80).optional(),
+  partner: z.string().max(80).optional().describe("Partner name"),
+  partnerId: z.string().max(64).optional(),
+  legacy: z.enum(["true", "false"]).optional().describe("true: only keys imported from the previous scheme"),
   q: z.string().max(80).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),

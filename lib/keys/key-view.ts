@@ -11,7 +11,8 @@ type KeyRow = {
   keyId: string;
   ownerId: string;
   name: string;
-  partner: string | null;
+  partner?: { id: string; name: string } | null;
+  legacy?: boolean;
   description: string | null;
   environment: string;
   scopes: string;
@@ -39,7 +40,9 @@ type KeyRow = {
 export const keyViewSchema = z.object({
   keyId: z.string(),
   name: z.string(),
-  partner: z.string().nullable(),
+  partnerId: z.string().nullable(),
+  partner: z.string().nullable().describe("The partner's name"),
+  legacy: z.boolean().describe("Imported from the previous one-pair-per-user scheme (POST /api/v1/keys/import)"),
   description: z.string().nullable(),
   environment: z.enum(KEY_ENVIRONMENTS),
   scopes: z.array(z.enum(SCOPES)),
@@ -95,7 +98,9 @@ export function toKeyView(row: KeyRow, opts: { includeOwner?: boolean; now?: Dat
   return {
     keyId: row.keyId,
     name: row.name,
-    partner: row.partner,
+    partnerId: row.partner?.id ?? null,
+    partner: row.partner?.name ?? null,
+    legacy: row.legacy ?? false,
     description: row.description,
     environment: row.environment === "test" ? "test" : "live",
     scopes: normaliseScopes(parseJsonArray(row.scopes)),
@@ -122,5 +127,6 @@ export function toKeyView(row: KeyRow, opts: { includeOwner?: boolean; now?: Dat
 
 export const keyViewInclude = {
   owner: { select: { email: true } },
+  partner: { select: { id: true, name: true } },
   secrets: { select: { lastFour: true, createdAt: true, retiresAt: true }, orderBy: { createdAt: "desc" as const } },
 };

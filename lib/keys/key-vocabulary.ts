@@ -24,6 +24,8 @@ export const AUDIT_ACTIONS = [
   "grace_ended",
   "expiry_warning",
   "error_spike",
+  "imported",
+  "replaced",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -44,10 +46,12 @@ export const WEBHOOK_EVENT_TYPES = [
   "key.expired",
   "key.leaked",
   "key.error_spike",
+  "key.replaced",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
-export const EVENT_TYPE_OF_AUDIT_ACTION: Record<AuditAction, WebhookEventType> = {
+/** Imports are bulk loads by an operator (up to 100,000 keys at once): they send no event. */
+export const EVENT_TYPE_OF_AUDIT_ACTION: Record<Exclude<AuditAction, "imported">, WebhookEventType> = {
   created: "key.created",
   updated: "key.updated",
   rotated: "key.rotated",
@@ -59,6 +63,7 @@ export const EVENT_TYPE_OF_AUDIT_ACTION: Record<AuditAction, WebhookEventType> =
   expired: "key.expired",
   leak_reported: "key.leaked",
   error_spike: "key.error_spike",
+  replaced: "key.replaced",
 };
 
 /** The keys list's "expiring soon" filter and the expiry banners look this far ahead. */

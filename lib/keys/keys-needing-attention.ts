@@ -31,6 +31,8 @@ const percent = (share: number) => `${Math.round(share * 100)}%`;
  * a large share of their calls (last 24 hours, from the hourly rollups), refused for a wrong or old secret again
  * and again (last hour), unused for 30 days, or holding scopes they never used (least privilege says drop them).
  */
+const partnerName = { partner: { select: { name: true } } } as const;
+
 export async function keysNeedingAttention(actor: Actor, now = new Date()): Promise<AttentionItem[]> {
   const owner = ownerFilter(actor);
   const mine = owner ? { ownerId: owner } : {};
@@ -39,6 +41,7 @@ export async function keysNeedingAttention(actor: Actor, now = new Date()): Prom
   const expiring = await db().apiKey.findMany({
     where: { ...mine, status: "active", expiresAt: { gt: now, lte: new Date(now.getTime() + 14 * DAY) } },
     orderBy: { expiresAt: "asc" },
+    include: partnerName,
     take: 20,
   });
   for (const k of expiring) {
@@ -46,7 +49,7 @@ export async function keysNeedingAttention(actor: Actor, now = new Date()): Prom
     items.push({
       keyId: k.keyId,
       name: k.name,
-      partner: k.partner,
+      partner: k.partner?.name ?? null,
       reason: "expiring_soon",
       detail: `expires in ${days} day${days === 1 ? "" : "s"}`,
     });
@@ -67,6 +70,7 @@ export async function keysNeedingAttention(actor: Actor, now = new Date()): Prom
   if (revokedTries.length) {
     const keys = await db().apiKey.findMany({
       where: { keyId: { in: revokedTries.map((r) => r.keyId!) } },
+      include: partnerName,
     });
     const byId = new Map(keys.map((k) => [k.keyId, k]));
     for (const r of revokedTries) {
@@ -76,7 +80,7 @@ export async function keysNeedingAttention(actor: Actor, now = new Date()): Prom
       items.push({
         keyId: k.keyId,
         name: k.name,
-        partner: k.partner,
+        partner: k.partner?.name ?? null,
         reason: "revoked_still_used",
         detail: `revoked, but tried ${tries} time${tries === 1 ? "" : "s"} in the last 7 days (last ${toDate(r.last).toISOString()})`,
       });
@@ -94,13 +98,14 @@ export async function keysNeedingAttention(actor: Actor, now = new Date()): Prom
       OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: monthAgo } }],
       AND: [{ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }],
     },
+    include: partnerName,
     take: 20,
   });
   for (const k of unused) {
     items.push({
       keyId: k.keyId,
       name: k.name,
-      partner: k.partner,
+      partner: k.partner?.name ?? null,
       reason: "unused_30_days",
       detail: k.lastUsedAt ? `last used ${k.lastUsedAt.toISOString()}` : "never used",
     });
@@ -114,7 +119,7 @@ export async function keysNeedingAttention(actor: Actor, now = new Date()): Prom
       createdAt: { lte: new Date(now.getTime() - 7 * DAY) },
       lastUsedAt: { not: null },
     },
-    select: { id: true, keyId: true, name: true, partner: true, scopes: true },
+    select: { id: true, keyId: true, name: true, scopes: true, ...partnerName },
     take: 200,
   });
   if (established.length) {
@@ -127,7 +132,7 @@ export async function keysNeedingAttention(actor: Actor, now = new Date()): Prom
         items.push({
           keyId: k.keyId,
           name: k.name,
-          partner: k.partner,
+          partner: k.partner?.name ?? null,
           reason: "unused_scopes",
           detail: `never used ${never.join(", ")}`,
         });
@@ -183,7 +188,7 @@ async function failingKeys(owner: string | null, now: Date): Promise<AttentionIt
   if (ids.length === 0) return [];
   const keys = await db().apiKey.findMany({
     where: { id: { in: ids }, status: { not: "revoked" } },
-    select: { id: true, keyId: true, name: true, partner: true },
+    select: { id: true, keyId: true, name: true, ...partnerName },
   });
   const byId = new Map(keys.map((k) => [k.id, k]));
   const items: AttentionItem[] = [];
@@ -193,7 +198,7 @@ async function failingKeys(owner: string | null, now: Date): Promise<AttentionIt
     items.push({
       keyId: k.keyId,
       name: k.name,
-      partner: k.partner,
+      partner: k.partner?.name ?? null,
       reason: "high_error_rate",
       detail: `${percent(t.failed / t.all)} of its ${t.all} requests failed in the last 24 hours`,
     });
@@ -204,7 +209,7 @@ async function failingKeys(owner: string | null, now: Date): Promise<AttentionIt
     items.push({
       keyId: k.keyId,
       name: k.name,
-      partner: k.partner,
+      partner: k.partner?.name ?? null,
       reason: "refusal_burst",
       detail: `${b.refusals} requests refused for a wrong or old secret in the last hour`,
     });

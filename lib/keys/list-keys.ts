@@ -17,13 +17,15 @@ export async function listKeys(actor: Actor, q: ListKeysQuery): Promise<KeyPage>
   if (q.environment) conditions.push({ environment: q.environment });
   const sandbox = environmentFilter(actor);
   if (sandbox) conditions.push({ environment: sandbox });
-  if (q.partner) conditions.push({ partner: q.partner });
+  if (q.partner) conditions.push({ partner: { name: q.partner } });
+  if (q.partnerId) conditions.push({ partnerId: q.partnerId });
+  if (q.legacy) conditions.push({ legacy: q.legacy === "true" });
   if (q.q)
     conditions.push({
       OR: [
         { name: containsIgnoringCase(q.q) },
         { keyId: containsIgnoringCase(q.q) },
-        { partner: containsIgnoringCase(q.q) },
+        { partner: { name: containsIgnoringCase(q.q) } },
       ],
     });
   if (q.status === "revoked") conditions.push({ status: "revoked" });

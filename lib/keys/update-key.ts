@@ -15,6 +15,7 @@ import {
 } from "./key-access";
 import { keyStatus, keyViewInclude, parseJsonArray, toKeyView, type KeyView } from "./key-view";
 import { invalidateKey } from "./invalidate-key";
+import { resolveKeyPartner } from "../partners/partner-access";
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -30,9 +31,13 @@ export async function updateKey(actor: Actor, keyId: string, data: UpdateKeyInpu
     const nextScopes = data.scopes ? normaliseScopes(data.scopes) : undefined;
     if (nextScopes) assertNoEscalation(actor, { scopes: nextScopes, environment: current.environment });
 
+    const currentPartner = current.partnerId
+      ? await tx.partner.findUnique({ where: { id: current.partnerId }, select: { id: true, name: true } })
+      : null;
+    const nextPartner = await resolveKeyPartner(tx, current.ownerId, data);
     const before = {
       name: current.name,
-      partner: current.partner,
+      partner: currentPartner?.name ?? null,
       description: current.description,
       scopes: normaliseScopes(parseJsonArray(current.scopes)),
       ipAllowlist: parseJsonArray(current.ipAllowlist),
@@ -42,7 +47,7 @@ export async function updateKey(actor: Actor, keyId: string, data: UpdateKeyInpu
     };
     const after = {
       name: data.name ?? before.name,
-      partner: data.partner !== undefined ? data.partner : before.partner,
+      partner: nextPartner !== undefined ? (nextPartner?.name ?? null) : before.partner,
       description: data.description !== undefined ? data.description : before.description,
       scopes: nextScopes ?? before.scopes,
       ipAllowlist: data.ipAllowlist ?? before.ipAllowlist,
@@ -73,7 +78,7 @@ export async function updateKey(actor: Actor, keyId: string, data: UpdateKeyInpu
       where: { id: current.id },
       data: {
         name: after.name,
-        partner: after.partner,
+        ...(nextPartner !== undefined ? { partnerId: nextPartner?.id ?? null } : {}),
         description: after.description,
         scopes: JSON.stringify(after.scopes),
         ipAllowlist: JSON.stringify(after.ipAllowlist),

@@ -3,6 +3,7 @@ import { GET as listInventoryRoute } from "@/app/api/v1/inventory/route";
 import { POST as leaksRoute } from "@/app/api/v1/leaks/route";
 import { call, credsOf, makeKey, makeUser } from "@/test/fixtures";
 import { db } from "../db";
+import { services } from "../services";
 import { generateSecret } from "../keys/key-format";
 import { rotateKey } from "../keys/rotate-key";
 import { getKeyOrThrow } from "../keys/get-key-or-throw";
@@ -94,6 +95,29 @@ describe("POST /api/v1/leaks", () => {
       headers: { "content-type": "text/plain" },
     });
     expect(notJson.status).toBe(415);
+  });
+
+  it("records every report in the request log, without a key and without the secrets", async () => {
+    const owner = await makeUser();
+    const made = await makeKey(owner, { leakPolicy: "notify" });
+    const accepted = await report([made.secret], "pastebin", "198.51.100.21");
+    const refused = await call(leaksRoute, {
+      method: "POST",
+      path: "/api/v1/leaks?from=scanner",
+      body: "x",
+      headers: { "content-type": "text/plain" },
+      ip: "198.51.100.21",
+    });
+    await services().logWriter.flush();
+    const rows = await db().requestLog.findMany({
+      where: { requestId: { in: [accepted, refused].map((r) => r.headers.get("x-request-id")!) } },
+      orderBy: { status: "asc" },
+    });
+    expect(rows.map((r) => [r.route, r.method, r.path, r.status, r.errorCode, r.apiKeyId, r.ownerId, r.ip])).toEqual([
+      ["/api/v1/leaks", "POST", "/api/v1/leaks", 202, null, null, null, "198.51.100.21"],
+      ["/api/v1/leaks", "POST", "/api/v1/leaks", 415, "unsupported_media_type", null, null, "198.51.100.21"],
+    ]);
+    expect(JSON.stringify(rows)).not.toContain(made.secret.slice(-20));
   });
 
   it("is rate limited per IP", async () => {

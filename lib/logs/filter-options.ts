@@ -18,12 +18,12 @@ export async function logFilterOptions(actor: Actor): Promise<LogFilterOptions> 
   const owner = ownerFilter(actor);
   const keys = await db().apiKey.findMany({
     where: owner ? { ownerId: owner } : {},
-    select: { keyId: true, name: true, partner: true, owner: { select: { email: true } } },
+    select: { keyId: true, name: true, partner: { select: { name: true } }, owner: { select: { email: true } } },
     orderBy: [{ name: "asc" }],
     take: 1000,
   });
   keys.sort((a, b) => byCodeUnits(a.name, b.name));
-  const partners = [...new Set(keys.map((k) => k.partner).filter((p): p is string => !!p))].sort();
+  const partners = [...new Set(keys.map((k) => k.partner?.name).filter((p): p is string => !!p))].sort();
   const users = owner
     ? undefined
     : (await db().user.findMany({ select: { id: true, email: true }, orderBy: { email: "asc" }, take: 1000 })).sort(
@@ -33,7 +33,7 @@ export async function logFilterOptions(actor: Actor): Promise<LogFilterOptions> 
     keys: keys.map((k) => ({
       keyId: k.keyId,
       name: k.name,
-      partner: k.partner,
+      partner: k.partner?.name ?? null,
       ...(owner ? {} : { ownerEmail: k.owner.email }),
     })),
     partners,

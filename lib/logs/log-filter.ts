@@ -40,14 +40,35 @@ async function ownerCondition(actor: Actor, user: string | undefined): Promise<s
   return found?.id ?? "nobody";
 }
 
+/**
+ * A partner filter becomes its keys' ids (the log records keys, and a partner's keys are known), narrowed by
+ * any key filter given too. A partner with no visible keys matches nothing.
+ */
+async function partnerKeyIds(
+  partnerIds: readonly string[],
+  keyIds: readonly string[] | undefined,
+  owner: string | null | "nobody",
+): Promise<string[]> {
+  const keys = await db().apiKey.findMany({
+    where: {
+      partnerId: { in: [...partnerIds] },
+      ...(owner ? { ownerId: owner === "nobody" ? "__nobody__" : owner } : {}),
+      ...(keyIds?.length ? { keyId: { in: [...keyIds] } } : {}),
+    },
+    select: { keyId: true },
+  });
+  return keys.length ? keys.map((k) => k.keyId) : ["__no_key__"];
+}
+
 /** Every read of the log starts here, so the owner filter cannot be forgotten. */
 export async function resolveLogFilter(actor: Actor, f: LogFilterInput, now = new Date()): Promise<ResolvedLogFilter> {
   const status = f.status ?? [];
+  const owner = await ownerCondition(actor, f.user);
   return {
     range: boundTimeRange(resolveTimeRange(f, now), now, Math.max(...Object.values(retentionDays()))),
-    owner: await ownerCondition(actor, f.user),
+    owner,
     environment: environmentFilter(actor),
-    keyIds: f.keyId ?? [],
+    keyIds: f.partnerId?.length ? await partnerKeyIds(f.partnerId, f.keyId, owner) : (f.keyId ?? []),
     partners: f.partner ?? [],
     methods: f.method ?? [],
     routes: f.route ?? [],

@@ -37,8 +37,10 @@ export const logFilterInput = z
     range: z.enum(RANGE_PRESETS, { error: `expected one of ${RANGE_PRESETS.join(", ")}` }).optional(),
     from: z.coerce.date({ error: "expected an ISO 8601 date-time" }).optional(),
     to: z.coerce.date({ error: "expected an ISO 8601 date-time" }).optional(),
-    keyId: listOf(z.string().max(64), 50),
+    keyId: listOf(z.string().max(128), 50),
     partner: listOf(z.string().max(80), 50),
+    /** Partner entities by id: narrows to their keys' traffic. */
+    partnerId: listOf(z.string().max(64), 20),
     status: listOf(statusValue, 10),
     method: listOf(z.enum(METHODS, { error: `expected one of ${METHODS.join(", ")}` }), 5),
     route: listOf(z.string().max(200), 20),

@@ -210,7 +210,7 @@ export async function logStats(actor: Actor, input: unknown, now = new Date()): 
       data.keyIdentity === "apiKeyId"
         ? { id: { in: keyAggs.map(([k]) => k) } }
         : { keyId: { in: keyAggs.map(([k]) => k) } },
-    select: { id: true, keyId: true, name: true, partner: true },
+    select: { id: true, keyId: true, name: true, partner: { select: { name: true } } },
   });
   const keyInfo = new Map(keyRows.map((k) => [data.keyIdentity === "apiKeyId" ? k.id : k.keyId, k]));
 
@@ -236,7 +236,7 @@ export async function logStats(actor: Actor, input: unknown, now = new Date()): 
       return {
         keyId: info?.keyId ?? (data.keyIdentity === "keyId" && k ? k : null),
         keyName: info?.name ?? null,
-        partner: info?.partner ?? null,
+        partner: info?.partner?.name ?? null,
         requests: a.count,
         errors: errorsOf(a),
       };

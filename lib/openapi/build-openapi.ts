@@ -252,6 +252,7 @@ export function buildOpenApiDocument(serverUrl?: string) {
       { name: "Keys" },
       { name: "Webhooks" },
       { name: "Audit" },
+      { name: "Partners" },
     ],
     paths,
     webhooks: webhooks(),

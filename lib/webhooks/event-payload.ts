@@ -24,6 +24,8 @@ const CHANGES_OF: Record<WebhookEventType, string> = {
   "key.leaked":
     "source (where the secret was found) and outcome: revoked (the key was revoked at once) or flagged (the key's leak policy is notify).",
   "key.error_spike": "windowMinutes, requests, errors and errorRate of the window that crossed the threshold.",
+  "key.replaced":
+    "replacementKeyId (the new scoped key), scopes, graceSeconds and legacySecretRetiresAt (when the legacy secret stops working).",
 };
 
 export const EVENT_DESCRIPTIONS: Record<WebhookEventType, string> = {
@@ -38,6 +40,8 @@ export const EVENT_DESCRIPTIONS: Record<WebhookEventType, string> = {
   "key.expired": "A key passed its expiry date.",
   "key.leaked": "A live secret of the key was reported leaked (POST /api/v1/leaks).",
   "key.error_spike": "A key's share of failed requests rose sharply.",
+  "key.replaced":
+    "A migrated legacy key was replaced by a new scoped key; its secret works until the grace period ends.",
 };
 
 export function eventPayloadSchema(type: WebhookEventType) {

@@ -18,6 +18,7 @@ export async function enqueueKeyEvent(
   tx: Prisma.TransactionClient,
   entry: { apiKeyId: string; action: AuditAction; actorLabel: string; changes: Record<string, unknown>; at: Date },
 ): Promise<boolean> {
+  if (entry.action === "imported") return false;
   const type = EVENT_TYPE_OF_AUDIT_ACTION[entry.action];
   const key = await tx.apiKey.findUnique({ where: { id: entry.apiKeyId }, include: keyViewInclude });
   if (!key) return false;

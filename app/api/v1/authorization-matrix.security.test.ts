@@ -10,12 +10,15 @@ import * as keys from "./keys/route";
 import * as key from "./keys/[keyId]/route";
 import * as rotate from "./keys/[keyId]/rotate/route";
 import * as revoke from "./keys/[keyId]/revoke/route";
+import * as partners from "./partners/route";
+import * as partner from "./partners/[id]/route";
 import { call, credsOf, makeItem, makeKey, makeUser, type UserActor } from "@/test/fixtures";
 import { ALL_API_ROUTES, type ApiRoute } from "@/lib/api-routes";
 import { ROUTE_LIST, type RouteName } from "@/lib/route-list";
 import { SCOPES, type Scope } from "@/lib/scopes";
 import { KEY_ENVIRONMENTS, type KeyEnvironment } from "@/lib/keys/key-vocabulary";
 import { createOffer, offerScopeOf } from "@/lib/offers/offers";
+import { createPartner } from "@/lib/partners/create-partner";
 import { db } from "@/lib/db";
 
 /**
@@ -47,6 +50,10 @@ const HANDLERS: Partial<Record<RouteName, Handler>> = {
   updateKey: key.PATCH,
   rotateKey: rotate.POST,
   revokeKey: revoke.POST,
+  listPartners: partners.GET,
+  createPartner: partners.POST,
+  getPartner: partner.GET,
+  updatePartner: partner.PATCH,
 };
 
 const NOT_IN_MATRIX: RouteName[] = [
@@ -115,6 +122,7 @@ async function resourceFor(route: ApiRoute, owner: UserActor, env: KeyEnvironmen
 
 async function freshResource(route: ApiRoute, owner: UserActor, env: KeyEnvironment): Promise<Record<string, string>> {
   if (route.tag === "Offers") return { id: await newOffer(owner, env) };
+  if (route.tag === "Partners") return { id: (await createPartner(owner, { name: `partner ${randomUUID()}` })).id };
   const target = await makeKey(owner, { name: "target", environment: env, scopes: [] });
   return { keyId: target.key.keyId };
 }
@@ -131,6 +139,10 @@ function bodyFor(name: RouteName): unknown {
       return { graceSeconds: 0 };
     case "revokeKey":
       return { reason: "authorization matrix" };
+    case "createPartner":
+      return { name: `partner by matrix ${randomUUID().slice(0, 8)}` };
+    case "updatePartner":
+      return { notes: "changed by matrix" };
     default:
       return undefined;
   }
@@ -139,9 +151,10 @@ function bodyFor(name: RouteName): unknown {
 /**
  * Which environments a key of `env` may see of its owner's resources: a test key is a sandbox (test keys, test
  * offers, test traffic only); a live key manages all of its owner's keys and reads all its traffic, but offers
- * are bound to the environment they were made in, both ways.
+ * are bound to the environment they were made in, both ways. Partners belong to the owner, not to an environment.
  */
 function visibleEnvironments(route: ApiRoute, env: KeyEnvironment): KeyEnvironment[] {
+  if (route.tag === "Partners") return [...KEY_ENVIRONMENTS];
   if (env === "test" || route.tag === "Offers") return [env];
   return [...KEY_ENVIRONMENTS];
 }
@@ -159,7 +172,7 @@ function expected(
     target === "other owner" ||
     (target === "own, other environment" && !visibleEnvironments(route, env).includes(otherEnv(env)));
   if (hidden && route.tag !== "Inventory") return { status: 404, code: "not_found" };
-  if (route.operationId === "createOffer" || route.operationId === "createKey") return { status: 201 };
+  if (["createOffer", "createKey", "createPartner"].includes(route.operationId)) return { status: 201 };
   return { status: 200 };
 }
 
@@ -168,6 +181,7 @@ beforeAll(async () => {
   bob = await makeUser();
   itemId = (await makeItem()).id;
   for (const owner of [alice, bob]) {
+    await createPartner(owner, { name: "seeded partner" });
     for (const env of KEY_ENVIRONMENTS) {
       const offerIds = new Set([await newOffer(owner, env)]);
       const keyIds = new Set(
@@ -228,6 +242,8 @@ describe.each(MATRIX_ROUTES.map((r) => [r.operationId, r] as const))("%s", (oper
         (operationId === "listLogs" ? `?keyId=${SEEDED_LOG_KEYS.join(",")}` : "");
       const offersBefore = await db().offer.count();
       const keysBefore = await db().apiKey.count();
+      const partnerBefore =
+        operationId === "updatePartner" ? await db().partner.findUniqueOrThrow({ where: { id: params.id! } }) : null;
 
       const res = await call(HANDLERS[operationId]!, {
         method: route.method,
@@ -243,6 +259,8 @@ describe.each(MATRIX_ROUTES.map((r) => [r.operationId, r] as const))("%s", (oper
         // A refusal changes nothing.
         expect(await db().offer.count()).toBe(offersBefore);
         expect(await db().apiKey.count()).toBe(keysBefore);
+        if (partnerBefore)
+          expect(await db().partner.findUniqueOrThrow({ where: { id: params.id! } })).toEqual(partnerBefore);
         return;
       }
       // Lists hold only the caller's own rows of its own environment.
@@ -261,6 +279,12 @@ describe.each(MATRIX_ROUTES.map((r) => [r.operationId, r] as const))("%s", (oper
         });
         const mineIds = new Set(mine.map((k) => k.keyId));
         for (const row of rows) expect(mineIds.has(row.keyId)).toBe(true);
+      }
+      if (operationId === "listPartners") {
+        const ids: string[] = res.body!.data.map((p: { id: string }) => p.id);
+        const bobs = await db().partner.findMany({ where: { ownerId: bob.userId } });
+        expect(bobs.length).toBeGreaterThan(0);
+        for (const p of bobs) expect(ids).not.toContain(p.id);
       }
       if (operationId === "listLogs") {
         // Asked for both owners' seeded rows by key id: only the caller's own, of the environments it sees.

@@ -19,6 +19,9 @@ import { daysUntilExpiry, KeyEventBanners } from "@/components/keys/key-banners"
 import { GraceUsagePanel } from "@/components/keys/grace-usage-panel";
 import { EndGraceButton } from "@/components/keys/end-grace-button";
 import { CopyButton } from "@/components/ui/copy-button";
+import { LegacyMigrationPanel } from "@/components/keys/legacy-migration-panel";
+import { legacyMigration } from "@/lib/keys/legacy-migration";
+import { Badge } from "@/components/ui/badge";
 import { KeyUsage } from "@/components/logs/key-usage";
 import { Alert } from "@/components/ui/alert";
 import { LocalTime } from "@/components/ui/local-time";
@@ -58,10 +61,11 @@ export default async function KeyDetailPage({ params }: Params) {
     loadOrNotFound(() => getKeyAuditOrThrow(actor, keyId)),
   ]);
   const inGrace = key.status !== "revoked" && key.secretsInGrace.length > 0;
-  const [stats, latest, grace] = await Promise.all([
+  const [stats, latest, grace, migration] = await Promise.all([
     runAction(() => logStats(actor, { keyId: [keyId], range: "24h" })),
     runAction(() => queryLogs(actor, parseOrThrow(logPageInput, { keyId: [keyId], range: "30d", limit: 20 }, "query"))),
-    inGrace ? runAction(() => graceUsage(actor, keyId)) : null,
+    inGrace && !key.legacy ? runAction(() => graceUsage(actor, keyId)) : null,
+    key.legacy ? runAction(() => legacyMigration(actor, keyId)) : null,
   ]);
   // The grace that ends last is the one the user waits for.
   const graceEnds = key.secretsInGrace
@@ -82,6 +86,7 @@ export default async function KeyDetailPage({ params }: Params) {
               <h1 className="min-w-0 truncate text-xl font-semibold text-slate-900">{key.name}</h1>
               <KeyStatusBadge status={key.status} />
               <EnvironmentBadge environment={key.environment} />
+              {key.legacy ? <Badge tone="amber">Legacy</Badge> : null}
             </div>
             <p className="mt-0.5 flex flex-wrap items-center gap-2 font-mono text-xs break-all text-slate-600">
               {key.keyId}
@@ -129,7 +134,15 @@ export default async function KeyDetailPage({ params }: Params) {
         </h2>
         <dl className="divide-y divide-slate-100">
           {key.ownerEmail !== undefined ? <Item label="Owner">{key.ownerEmail}</Item> : null}
-          <Item label="Partner">{key.partner ?? none}</Item>
+          <Item label="Partner">
+            {key.partnerId ? (
+              <Link href={`/partners/${key.partnerId}`} className="text-indigo-700 hover:underline">
+                {key.partner}
+              </Link>
+            ) : (
+              none
+            )}
+          </Item>
           <Item label="Description">
             {key.description ? <span className="whitespace-pre-line">{key.description}</span> : none}
           </Item>
@@ -177,6 +190,16 @@ export default async function KeyDetailPage({ params }: Params) {
           </Item>
         </dl>
       </section>
+
+      {migration ? (
+        migration.ok ? (
+          <LegacyMigrationPanel keyId={key.keyId} migration={migration.data} />
+        ) : (
+          <Alert tone="error" title="Could not read this legacy key's traffic.">
+            {migration.error.message}
+          </Alert>
+        )
+      ) : null}
 
       {grace && graceEnds ? (
         grace.ok ? (

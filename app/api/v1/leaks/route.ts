@@ -1,17 +1,16 @@
 import { parseOrThrow, toErrorResponse } from "@/lib/errors";
 import { clientIp } from "@/lib/http/client-ip";
-import { newRequestId } from "@/lib/http/request-id";
 import { readJsonBody } from "@/lib/http/read-json";
 import { LEAK_REPORTS_PER_MINUTE, leakReportInput, reportLeaks } from "@/lib/leaks/report-leaks";
 import { rateLimitedError, rateLimitHeaders } from "@/lib/rate-limit/rate-limiter";
 import { services } from "@/lib/services";
+import { withRequestLog } from "@/lib/http/with-request-log";
 
 /**
  * Where secret scanners report Keyward secrets they found (public, no credentials). Always 202 { received }:
- * the answer never says whether anything matched. Per-IP rate limit.
+ * the answer never says whether anything matched. Per-IP rate limit. Each report is in the request log.
  */
-export async function POST(req: Request): Promise<Response> {
-  const requestId = newRequestId(Date.now());
+export const POST = withRequestLog("/api/v1/leaks", async (req, requestId) => {
   try {
     const ip = clientIp(req.headers);
     const decision = await services().rateLimiter.consume(`leak-reports:${ip ?? "unknown"}`, LEAK_REPORTS_PER_MINUTE);
@@ -34,4 +33,4 @@ export async function POST(req: Request): Promise<Response> {
   } catch (err) {
     return toErrorResponse(err, requestId);
   }
-}
+});

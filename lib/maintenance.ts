@@ -4,6 +4,7 @@ import { ensureLogPartitions, purgeExpiredLogs } from "./logs/retention";
 import { services } from "./services";
 import { warnExpiringKeys } from "./keys/expiry-warnings";
 import { recordEndedGraces } from "./keys/grace-ended";
+import { ERROR_SPIKE, recordErrorSpikes } from "./keys/error-spikes";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -14,7 +15,8 @@ const WEBHOOK_SWEEP_MS = 5_000;
  * Background upkeep of a server process: replay the request log spool this instance's previous run left, then
  * the cluster-wide jobs, each run once per period by whichever instance claims it (lib/jobs/scheduler.ts):
  * mark expired keys (for the audit trail), warn of keys about to expire and record ended grace periods every
- * minute, send due webhook deliveries every few seconds, purge raw log rows past retention every hour, and on
+ * minute, record keys whose error rate spiked in the last 5-minute window (lib/keys/error-spikes.ts) every 5
+ * minutes, send due webhook deliveries every few seconds, purge raw log rows past retention every hour, and on
  * PostgreSQL create the request log's daily partitions a week ahead every hour (a missed run costs nothing: rows
  * of a day without its partition wait in the DEFAULT partition and are moved when it is created).
  */
@@ -29,6 +31,7 @@ export async function startMaintenance(): Promise<void> {
     await warnExpiringKeys();
     await recordEndedGraces();
   });
+  jobs.every("error-spikes", ERROR_SPIKE.windowMinutes * MINUTE, () => recordErrorSpikes());
   webhooks.start();
   jobs.every("webhook-deliveries", WEBHOOK_SWEEP_MS, () => webhooks.runOnce());
   jobs.every("log-retention", HOUR, () => purgeExpiredLogs());

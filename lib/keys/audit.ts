@@ -17,6 +17,8 @@ export async function recordAudit(
     action: AuditAction;
     actor: Actor | "system";
     changes?: FieldChanges | Record<string, unknown>;
+    /** When it happened (default now); a job passes its own clock, which tests fix. */
+    at?: Date;
   },
 ): Promise<void> {
   const who =
@@ -24,7 +26,13 @@ export async function recordAudit(
       ? { actorUserId: null, actorKeyId: null, actorLabel: "system", ip: null }
       : actorAuditFields(entry.actor);
   const created = await tx.auditEvent.create({
-    data: { apiKeyId: entry.apiKeyId, action: entry.action, changes: JSON.stringify(entry.changes ?? {}), ...who },
+    data: {
+      apiKeyId: entry.apiKeyId,
+      action: entry.action,
+      changes: JSON.stringify(entry.changes ?? {}),
+      ...who,
+      createdAt: entry.at,
+    },
   });
   await enqueueKeyEvent(tx, {
     apiKeyId: entry.apiKeyId,

@@ -165,7 +165,8 @@ export function DataTable<T>({
   return (
     <div className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
       <div
-        className={cn("overflow-x-auto", stickyHeader && "max-h-[calc(100dvh-8rem)] overflow-y-auto")}
+        // relative: the header's visually hidden labels (absolute) stay inside the scroll box, else they widen the page.
+        className={cn("relative overflow-x-auto", stickyHeader && "max-h-[calc(100dvh-8rem)] overflow-y-auto")}
         // Scrollable regions must be reachable by keyboard (axe: scrollable-region-focusable).
         tabIndex={0}
         role="region"

@@ -260,16 +260,42 @@ test("keyboard: a skip link first, dialogs focus their first field and give focu
 });
 
 /** A key with traffic, made once, so the key page, the log and a request page have content. */
-let sweepFixture: { keyId: string; okId: string; refusedId: string } | null = null;
+let sweepFixture: {
+  keyId: string;
+  okId: string;
+  refusedId: string;
+  partnerId: string;
+  webhookId: string;
+} | null = null;
 async function sweepData(browser: Browser) {
   if (sweepFixture) return sweepFixture;
   const setup = await contextFor(browser, DEMO, WIDTHS[0]);
   const setupPage = await setup.newPage();
-  const key = await createKey(setupPage, "Sweep key", uniqueTag("Sweep"));
+  const partnerName = uniqueTag("Sweep");
+  const key = await createKey(setupPage, "Sweep key", partnerName);
   const ok = await partnerCall(setupPage, key);
   const refused = await partnerCall(setupPage, { keyId: key.keyId, secret: wrongSecretOf(key.secret) });
+  // The key's partner (created with it by name), and a webhook endpoint (nothing listens there: never delivered).
+  const partners = await setupPage.request.get(`/api/v1/partners?q=${encodeURIComponent(partnerName)}`);
+  expect(partners.status()).toBe(200);
+  const partner = ((await partners.json()) as { data: { id: string; name: string }[] }).data.find(
+    (p) => p.name === partnerName,
+  );
+  expect(partner, `partner ${partnerName} made with the key`).toBeDefined();
+  const hook = await setupPage.request.post("/api/v1/webhooks", {
+    headers: sameOrigin(),
+    data: { url: "http://127.0.0.1:9/keyward-sweep", events: ["key.revoked"] },
+  });
+  expect(hook.status()).toBe(201);
+  const webhookId = ((await hook.json()) as { data: { id: string } }).data.id;
   await setup.close();
-  sweepFixture = { keyId: key.keyId, okId: ok.requestId, refusedId: refused.requestId };
+  sweepFixture = {
+    keyId: key.keyId,
+    okId: ok.requestId,
+    refusedId: refused.requestId,
+    partnerId: partner!.id,
+    webhookId,
+  };
   return sweepFixture;
 }
 
@@ -290,6 +316,12 @@ for (const width of WIDTHS) {
         { name: "request", url: `/logs/requests/${data.refusedId}`, account: DEMO },
         { name: "request-ok", url: `/logs/requests/${data.okId}`, account: DEMO },
         { name: "find-request", url: "/logs/requests", account: DEMO },
+        { name: "partners", url: "/partners", account: DEMO },
+        { name: "partner-detail", url: `/partners/${data.partnerId}`, account: DEMO },
+        { name: "webhooks", url: "/webhooks", account: DEMO },
+        { name: "webhook-detail", url: `/webhooks/${data.webhookId}`, account: DEMO },
+        { name: "audit", url: "/audit", account: DEMO },
+        { name: "audit-support", url: "/audit", account: SUPPORT },
         { name: "docs", url: "/docs", account: DEMO },
         { name: "not-found", url: "/no-such-page", account: DEMO },
         { name: "sign-in", url: "/sign-in", account: null },

@@ -26,6 +26,8 @@ function newestMtime(entry: string): number {
   let newest = stat.mtimeMs;
   for (const child of fs.readdirSync(entry)) {
     if (child === "generated" || child === "node_modules") continue;
+    // Tests are not part of the build: editing one must not rebuild (and swap .next under a running server).
+    if (/\.test\.tsx?$/.test(child)) continue;
     newest = Math.max(newest, newestMtime(path.join(entry, child)));
   }
   return newest;

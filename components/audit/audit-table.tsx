@@ -7,7 +7,7 @@ import { LocalTime } from "../ui/local-time";
 export function AuditTable({ entries, showOwner }: { entries: AuditEntry[]; showOwner: boolean }) {
   if (entries.length === 0) return <p className="px-4 py-3 text-sm text-slate-500">No entries match.</p>;
   return (
-    <div className="overflow-x-auto">
+    <div className="relative overflow-x-auto">
       <table className="w-full text-left text-sm" aria-label="Audit trail">
         <thead className="border-b border-slate-100 text-xs text-slate-500">
           <tr>

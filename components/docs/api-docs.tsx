@@ -36,7 +36,7 @@ export function OperationDoc({ op }: { op: DocOperation }) {
         <Badge tone={METHOD_TONE[op.method] ?? "neutral"} mono>
           {op.method}
         </Badge>
-        <code className="font-mono text-sm font-semibold text-slate-900">{op.path}</code>
+        <code className="font-mono text-sm font-semibold break-all text-slate-900">{op.path}</code>
         <span className="ml-auto flex items-center gap-1 text-xs text-slate-500">
           {op["x-required-scope"] ? (
             <>

@@ -10,7 +10,13 @@ export function FieldTable({
   nameHeader?: string;
 }) {
   return (
-    <div className="overflow-x-auto rounded-md border border-slate-200">
+    // Focusable, so a keyboard user can scroll a table wider than the screen.
+    <div
+      tabIndex={0}
+      role="region"
+      aria-label={label}
+      className="relative overflow-x-auto rounded-md border border-slate-200"
+    >
       <table className="w-full text-left text-sm" aria-label={label}>
         <thead className="bg-slate-50 text-xs text-slate-500">
           <tr>

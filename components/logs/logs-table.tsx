@@ -223,8 +223,9 @@ export function LogsTable({
     const first = next[0];
     if (!first || first.id === "time") {
       setLocalSort([]);
-      // Time order is the server's: ask for the other direction.
-      if (first && current[0]?.id === "time") onSortingChange?.(next);
+      // Time order is the server's: a click on Time asks for the other direction (the table's own cycle would
+      // clear the sort on the second click instead).
+      if (current[0]?.id === "time") onSortingChange?.([{ id: "time", desc: !current[0].desc }]);
       return;
     }
     setLocalSort([first]);

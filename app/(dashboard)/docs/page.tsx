@@ -104,13 +104,17 @@ export default async function DocsPage() {
               two headers, <code className={code}>X-API-Key</code> and <code className={code}>X-API-Secret</code>, or as
               HTTP Basic authentication with the key id as user name and the secret as password.
             </p>
-            <pre className="overflow-x-auto rounded-md bg-slate-900 p-3 font-mono text-xs text-slate-100">
+            <pre
+              tabIndex={0}
+              aria-label="Example requests with curl"
+              className="overflow-x-auto rounded-md bg-slate-900 p-3 font-mono text-xs text-slate-100"
+            >
               {`curl -H "X-API-Key: kw_live_…" -H "X-API-Secret: kwsec_live_…" https://<your-host>/api/v1/inventory
 curl -u "kw_live_…:kwsec_live_…" https://<your-host>/api/v1/inventory`}
             </pre>
             <p>
               Each key holds scopes; an operation needs the scope shown on it, else it answers 403{" "}
-              <a href="#errors-insufficient_scope" className={link}>
+              <a href="#errors-insufficient_scope" className="text-indigo-700 underline">
                 insufficient_scope
               </a>
               . Every response carries an <code className={code}>X-Request-Id</code> header: quote it to find the

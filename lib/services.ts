@@ -79,7 +79,11 @@ const defaultFactories: ServiceFactories = {
   readiness: (s) => [databaseCheck(() => s.db), ...(s.redis ? [redisCheck(s.redis)] : [])],
   secrets: (s) => loadServerSecrets(s.env),
   db: (s) => createPrismaClient(s.env.databaseUrl, { poolSize: s.env.KEYWARD_PG_POOL_SIZE }),
-  logDb: (s) => openLogDb(s.env.databaseUrl, { poolSize: s.env.KEYWARD_PG_POOL_SIZE }),
+  logDb: (s) =>
+    openLogDb(s.env.databaseUrl, {
+      poolSize: s.env.KEYWARD_PG_POOL_SIZE,
+      onPoolError: (err) => s.logger.warn({ err }, "the log database closed an idle connection; it is replaced"),
+    }),
   logStore: (s) => ({ storeBatch: (entries) => storeLogBatch(s.logDb, entries) }),
   logWriter: (s) => {
     const writer = new LogWriter({

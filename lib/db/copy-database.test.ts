@@ -57,7 +57,8 @@ describe("copyDatabase", () => {
   it("copies every row of every table unchanged: ids, secret hashes, dates", async () => {
     const owner = await makeUser();
     const admin = credsOf(await makeKey(owner, { scopes: ["offers:write", "keys:write", "inventory:read"] }));
-    const child = await makeKey(owner, { name: "to rotate", scopes: ["inventory:read"] });
+    // Named by partner: the key is linked to a Partner row made with it.
+    const child = await makeKey(owner, { name: "to rotate", partner: "Copy partner", scopes: ["inventory:read"] });
     const item = await makeItem();
     const offer = await call(createOfferRoute, {
       method: "POST",

@@ -9,6 +9,7 @@ import type { Db } from "./create-prisma-client";
  */
 export const COPIED_MODELS = [
   "User",
+  "Partner",
   "ApiKey",
   "KeySecret",
   "AuditEvent",

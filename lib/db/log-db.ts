@@ -204,8 +204,11 @@ class PostgresLog implements PostgresLogDb {
   readonly kysely: Kysely<LogTables>;
   readonly pool: pg.Pool;
 
-  constructor(url: string, poolSize: number) {
+  constructor(url: string, poolSize: number, onPoolError: (err: Error) => void) {
     this.pool = new pg.Pool({ connectionString: url, max: poolSize, types: postgresTypes });
+    // An idle connection the server ends (a restart, a failover, an administrator) is an 'error' event on the pool:
+    // without a listener Node treats it as uncaught and the process exits. The pool drops that connection itself.
+    this.pool.on("error", onPoolError);
     this.kysely = new Kysely<LogTables>({ dialect: new PostgresDialect({ pool: this.pool }) });
   }
 
@@ -220,9 +223,12 @@ class PostgresLog implements PostgresLogDb {
 }
 
 /** The log's query layer for the configured database (chosen in lib/services.ts). */
-export function openLogDb(databaseUrl: string, opts: { poolSize?: number } = {}): LogDb {
+export function openLogDb(
+  databaseUrl: string,
+  opts: { poolSize?: number; onPoolError?: (err: Error) => void } = {},
+): LogDb {
   const file = sqliteFilePath(databaseUrl);
-  return file ? new SqliteLog(file) : new PostgresLog(databaseUrl, opts.poolSize ?? 10);
+  return file ? new SqliteLog(file) : new PostgresLog(databaseUrl, opts.poolSize ?? 10, opts.onPoolError ?? (() => {}));
 }
 
 /**

@@ -4,6 +4,7 @@ import { db } from "../lib/db";
 import { createKey } from "../lib/keys/create-key";
 import { closeServices, services } from "../lib/services";
 import { ensurePartitions } from "../lib/db/pg-partitions";
+import { PostgresBulkSeed } from "./seed-logs-pg";
 import type { LogEntry } from "../lib/logs/log-entry";
 import { hashPassword } from "../lib/auth/password";
 import { API_ROUTES, successStatuses } from "../lib/api-routes";
@@ -15,6 +16,12 @@ import type { Scope } from "../lib/scopes";
  *   npm run seed:logs -- --rows 1000000 [--days 30] [--batch 5000]
  * Several owners and partner keys, a daily rhythm, mostly 2xx with 4xx refusals and rare 5xx, log-normal
  * latencies. Rows go through the same writer code as live traffic (raw rows + rollups).
+ * On PostgreSQL the same rows are bulk-loaded instead for the days that have no partition yet (a fresh database, as
+ * in `npm run bench`: scripts/seed-logs-pg.ts fills day tables without indexes, builds their rollups with the log
+ * store's own statement, then attaches them as partitions); days already partitioned (today) go through the log
+ * store. Either way the next batch is generated while the previous one is written,
+ * and the log tables are ANALYZEd at the end, so the planner has statistics before the first query
+ * (autovacuum never analyzes a partitioned parent).
  */
 const PARTNERS: { name: string; partner: string; scopes: Scope[]; weight: number; owner: number }[] = [
   { name: "Catalogue feed", partner: "Acme Feeds", scopes: ["inventory:read"], weight: 30, owner: 0 },
@@ -80,12 +87,13 @@ async function main() {
     options: {
       rows: { type: "string", default: "100000" },
       days: { type: "string", default: "30" },
-      batch: { type: "string", default: "5000" },
+      batch: { type: "string" },
     },
   });
   const rows = Number(values.rows);
   const days = Number(values.days);
-  const batchSize = Number(values.batch);
+  const logDb = services().logDb;
+  const batchSize = Number(values.batch ?? (logDb.dialect === "postgresql" ? 50_000 : 5_000));
   const owners = await ensureOwners();
   const keys = [];
   for (const p of PARTNERS) {
@@ -126,13 +134,20 @@ async function main() {
   }
   stamps.sort();
 
-  const logDb = services().logDb;
   // On PostgreSQL, the days being seeded get their partitions first (as the maintenance job would have made
   // them day by day), rather than every row landing in the DEFAULT partition.
-  if (logDb.dialect === "postgresql") await ensurePartitions(logDb.pool, new Date(start), days + 2);
+  const viaStore = (batch: LogEntry[]) => services().logStore.storeBatch(batch);
+  const bulk =
+    logDb.dialect === "postgresql"
+      ? await PostgresBulkSeed.open(logDb, new Date(start), new Date(end + 1), viaStore)
+      : null;
+  if (logDb.dialect === "postgresql" && !bulk) await ensurePartitions(logDb.pool, new Date(start), days + 2);
+  const store = (batch: LogEntry[]) => (bulk ? bulk.add(batch) : viaStore(batch));
 
   const started = Date.now();
   let written = 0;
+  // One batch in flight while the next is generated (PostgreSQL works while this process builds rows).
+  let inFlight: Promise<number> = Promise.resolve(0);
   for (let i = 0; i < rows; i += batchSize) {
     const batch: LogEntry[] = [];
     for (let j = i; j < Math.min(rows, i + batchSize); j++) {
@@ -174,10 +189,20 @@ async function main() {
         scopeUsed: status < 400 ? route.scope : null,
       });
     }
-    written += await services().logStore.storeBatch(batch);
+    written += await inFlight;
+    inFlight = store(batch);
     if ((i / batchSize) % 20 === 0)
       process.stdout.write(`\r[seed:logs] ${written.toLocaleString("en-US")} / ${rows.toLocaleString("en-US")} rows`);
   }
+  written += await inFlight;
+  if (bulk) {
+    console.log(
+      `\n[seed:logs] ${written.toLocaleString("en-US")} rows loaded in ${((Date.now() - started) / 1000).toFixed(1)} s; rollups and indexes ...`,
+    );
+    await bulk.finish((line) => process.stdout.write(`\r[seed:logs] ${line}`.padEnd(100)));
+  }
+  if (logDb.dialect === "postgresql")
+    await logDb.pool.query(`ANALYZE "RequestLog", "RequestRollup", "KeyScopeUsage", "ApiKey"`);
   const seconds = (Date.now() - started) / 1000;
   console.log(
     `\n[seed:logs] wrote ${written.toLocaleString("en-US")} rows over ${days} days in ${seconds.toFixed(1)} s (${Math.round(written / seconds).toLocaleString("en-US")} rows/s)`,

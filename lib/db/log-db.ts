@@ -205,7 +205,9 @@ class PostgresLog implements PostgresLogDb {
   readonly pool: pg.Pool;
 
   constructor(url: string, poolSize: number, onPoolError: (err: Error) => void) {
-    this.pool = new pg.Pool({ connectionString: url, max: poolSize, types: postgresTypes });
+    // No JIT for the log's reads: the planner's cost estimates for aggregates over big partitions pass
+    // jit_above_cost, and compiling then costs more than the query itself (BENCHMARKS.md section 8).
+    this.pool = new pg.Pool({ connectionString: url, max: poolSize, types: postgresTypes, options: "-c jit=off" });
     // An idle connection the server ends (a restart, a failover, an administrator) is an 'error' event on the pool:
     // without a listener Node treats it as uncaught and the process exits. The pool drops that connection itself.
     this.pool.on("error", onPoolError);

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { sql, type Kysely, type Transaction } from "kysely";
+import { sql, type Kysely, type RawBuilder, type Transaction } from "kysely";
 import {
   bindTemplate,
   HIST_COLUMNS,
@@ -12,7 +12,7 @@ import {
   type SqliteWrite,
 } from "../db/log-db";
 import { ROLLUP_RESOLUTIONS, statusClass, type LogEntry, type RollupResolution } from "./log-entry";
-import { bucketIndex, BUCKET_COUNT } from "./latency-histogram";
+import { bucketIndex, BOUNDS_MS, BUCKET_COUNT } from "./latency-histogram";
 import { retryWhileBusy } from "../db/storage-failure";
 
 /** How long a SQLite flush waits for the database's write lock before it fails (and is retried by the writer). */
@@ -20,7 +20,7 @@ const STORE_WAIT_MS = 1_000;
 
 export { ROLLUP_RESOLUTIONS, type RollupResolution } from "./log-entry";
 
-const LOG_COLUMNS = [
+export const LOG_COLUMNS = [
   "id",
   "requestId",
   "timestamp",
@@ -61,7 +61,7 @@ type RollupValues = Record<RollupColumn, unknown>;
 /** Columns a later write adds to (never overwrites), so concurrent writers never lose an increment. */
 const ADDED = ["count", "latencySumMs", ...HIST_COLUMNS] as const;
 
-function logValues(e: LogEntry, time: (ms: number) => string): LogValues {
+export function logValues(e: LogEntry, time: (ms: number) => string): LogValues {
   return {
     // The request id is unique and time-prefixed: it doubles as the row id (the keyset tie-breaker).
     id: e.requestId,
@@ -264,7 +264,7 @@ function* chunks<T>(rows: readonly T[], perRow: number): Generator<T[]> {
 }
 
 /** Column types for UNNEST: one array parameter per column instead of one parameter per value. */
-const LOG_PG_TYPES: Record<LogColumn, string> = {
+export const LOG_PG_TYPES: Record<LogColumn, string> = {
   id: "text",
   requestId: "text",
   timestamp: "timestamp(3)",
@@ -287,34 +287,95 @@ const LOG_PG_TYPES: Record<LogColumn, string> = {
   refusal: "text",
 };
 
+/** The histogram columns as SQL: h<i> counts the latencies in (BOUNDS_MS[i-1], BOUNDS_MS[i]], as bucketIndex does. */
+const HIST_SQL = sql.join(
+  HIST_COLUMNS.map((h, i) => {
+    const upper = BOUNDS_MS[i]!;
+    const lower = i === 0 ? null : BOUNDS_MS[i - 1]!;
+    const conds = [
+      ...(lower === null ? [] : [`"latencyMs" > ${lower}`]),
+      ...(Number.isFinite(upper) ? [`"latencyMs" <= ${upper}`] : []),
+    ];
+    return sql`count(*) FILTER (WHERE ${sql.raw(conds.map((c) => `r.${c}`).join(" AND "))})::int AS ${sql.ref(h)}`;
+  }),
+);
+
+const ROLLUP_UNITS = sql.join((Object.keys(ROLLUP_RESOLUTIONS) as RollupResolution[]).map((r) => sql`(${sql.lit(r)})`));
+
+/**
+ * One statement per batch: the raw rows from unnest(arrays) (one parameter per column for the whole batch,
+ * however many rows), skipping a replayed entry (same request id and timestamp); the minute and hour rollups of exactly the
+ * rows it inserted (RETURNING), grouped by the database and upserted in the conflict key's order, so concurrent
+ * writers lock rollup rows in the same order (no deadlock) and add to each other's counts; and the request ids
+ * it stored. A batch holding the same entry twice stores and counts it once, as on SQLite.
+ */
+function insertBatchPostgres(rows: LogValues[]) {
+  // id is the request id (see logValues): sent once, used for both columns.
+  const sent = LOG_COLUMNS.filter((c) => c !== "id");
+  const arrays = sent.map((c) => sql`${rows.map((r) => r[c])}::${sql.raw(LOG_PG_TYPES[c])}[]`);
+  const names = sql.join(sent.map((c) => sql.ref(c)));
+  return sql<{ requestId: string }>`
+    WITH ins AS (
+      INSERT INTO "RequestLog" ("id", ${names})
+      SELECT s."requestId", s.* FROM unnest(${sql.join(arrays)}) AS s(${names})
+      ON CONFLICT ("requestId", "timestamp") DO NOTHING
+      RETURNING "requestId", "timestamp", "apiKeyId", "ownerId", "partner", "route", "method", "statusClass", "latencyMs"
+    ), roll AS (${rollupsFrom(sql.table("ins"))})
+    SELECT "requestId" FROM ins`;
+}
+
+/**
+ * INSERT the minute and hour rollups of the raw rows in `source` (a relation with RequestLog's columns), grouped
+ * by the database: what storeLogBatch adds for the rows it inserts, and what the PostgreSQL bulk seed
+ * (scripts/seed-logs.ts) adds for a whole day at once. Rows come in the conflict key's order, so concurrent
+ * writers lock rollup rows in the same order (no deadlock); counts, sums and histograms are added to what is
+ * there, and the larger max kept, so no writer's increment is lost.
+ */
+export function rollupsFrom(source: RawBuilder<unknown>) {
+  const key = sql.join(ROLLUP_KEY.map((c) => sql.ref(c)));
+  const added = sql.join(ADDED.map((c) => sql`${sql.ref(c)} = "RequestRollup".${sql.ref(c)} + excluded.${sql.ref(c)}`));
+  return sql`
+    INSERT INTO "RequestRollup" ("id", ${key}, "ownerId", "partner", "count", "latencySumMs", "latencyMaxMs",
+      ${sql.join(HIST_COLUMNS.map((h) => sql.ref(h)))})
+    SELECT gen_random_uuid()::text, g.*
+    FROM (
+      SELECT u."resolution", date_trunc(u."resolution", r."timestamp") AS "bucketStart",
+        coalesce(r."apiKeyId", '') AS "apiKeyId", r."route", r."method", r."statusClass",
+        max(coalesce(r."ownerId", '')) AS "ownerId", max(coalesce(r."partner", '')) AS "partner",
+        count(*)::int AS "count", sum(r."latencyMs") AS "latencySumMs", max(r."latencyMs") AS "latencyMaxMs",
+        ${HIST_SQL}
+      FROM ${source} AS r CROSS JOIN (VALUES ${ROLLUP_UNITS}) AS u("resolution")
+      GROUP BY 1, 2, 3, 4, 5, 6
+      ORDER BY 1, 2, 3, 4, 5, 6
+    ) AS g
+    ON CONFLICT (${key}) DO UPDATE SET ${added},
+      "latencyMaxMs" = greatest("RequestRollup"."latencyMaxMs", excluded."latencyMaxMs")`;
+}
+
+/** Keys' last-used times in one statement (rows in key order: concurrent writers lock them in the same order). */
+function touchKeysPostgres(keys: KeyTouch[], time: (ms: number) => string) {
+  return sql`
+    UPDATE "ApiKey" SET "lastUsedAt" = u."at"
+    FROM unnest(${keys.map((k) => k.apiKeyId)}::text[], ${keys.map((k) => time(k.at))}::timestamp(3)[]) AS u("id", "at")
+    WHERE "ApiKey"."id" = u."id" AND ("ApiKey"."lastUsedAt" IS NULL OR "ApiKey"."lastUsedAt" < u."at")`;
+}
+
+/** Rows per statement: arrays are one parameter each, so this bounds the statement's size, not its parameters. */
+const PG_BATCH_ROWS = 20_000;
+
 async function storePostgres(logDb: PostgresLogDb, entries: readonly LogEntry[]): Promise<number> {
   const time = (ms: number) => logDb.time(ms);
   return logDb.kysely.transaction().execute(async (trx: Transaction<LogTables>) => {
-    // Raw rows as one INSERT … SELECT FROM unnest(arrays): one parameter per column for the whole batch, parsed once.
-    // A replayed entry (same request id and timestamp) is skipped, and left out of the rollups below.
     const stored = new Set<string>();
-    for (const part of chunks(entries, 1)) {
-      const rows = part.map((e) => logValues(e, time));
-      const columns = LOG_COLUMNS.map((c) => sql`${rows.map((r) => r[c])}::${sql.raw(LOG_PG_TYPES[c])}[]`);
-      const inserted = await trx
-        .insertInto("RequestLog")
-        .columns([...LOG_COLUMNS])
-        .expression(sql`SELECT * FROM unnest(${sql.join(columns)})` as never)
-        .onConflict((oc) => oc.columns(["requestId", "timestamp"]).doNothing())
-        .returning("requestId")
-        .execute();
+    for (let i = 0; i < entries.length; i += PG_BATCH_ROWS) {
+      const rows = entries.slice(i, i + PG_BATCH_ROWS).map((e) => logValues(e, time));
+      const { rows: inserted } = await insertBatchPostgres(rows).execute(trx);
       for (const r of inserted) stored.add(r.requestId);
     }
-    // Each stored request id once (a batch holding the same entry twice counts it once, as on SQLite).
+    // Each stored request id once (the rollups above already counted exactly the inserted rows).
     const fresh = entries.filter((e) => stored.delete(e.requestId));
-    // Sorted by the conflict key: concurrent writers lock rollup rows in the same order (no deadlocks), and the
-    // database adds counts and sums and keeps the larger max, so no writer's increment is lost.
-    const rollups = rollupValues(fresh, time).sort((a, b) =>
-      ROLLUP_KEY.reduce((c, k) => c || cmp(String(a[k]), String(b[k])), 0),
-    );
-    for (const part of chunks(rollups, ROLLUP_COLUMNS.length)) await rollupUpsert(trx, "postgresql", part).execute();
     const { keys, scopes } = usage(fresh);
-    for (const u of keys) await touchKey(trx, u.apiKeyId, time(u.at)).execute();
+    if (keys.length) await touchKeysPostgres(keys, time).execute(trx);
     for (const part of chunks(scopes, 3))
       await scopeUseUpsert(
         trx,

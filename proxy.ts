@@ -50,7 +50,8 @@ export function proxy(request: NextRequest) {
 
 export const config = {
   matcher: [
-    // Pages and next-auth; not /api/v1 (guarded), the probes, or static files.
-    "/((?!api/v1/|api/health|api/ready|api/metrics|_next/static|_next/image|favicon.ico).*)",
+    // Pages and next-auth; not /api/v1 (guarded), the probes, the bench build's unguarded twin (it must do exactly
+    // the guarded route's work minus the guard), or static files.
+    "/((?!api/v1/|api/bench/|api/health|api/ready|api/metrics|_next/static|_next/image|favicon.ico).*)",
   ],
 };

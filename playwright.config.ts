@@ -1,10 +1,10 @@
 import fs from "node:fs";
-import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
+import { E2E_DATA_DIR, E2E_ON_POSTGRES, E2E_PG_DATABASE, e2eServerDatabaseEnv } from "./e2e/support/e2e-database";
 
 const PORT = Number(process.env.E2E_PORT) || 3210;
 const BASE_URL = `http://127.0.0.1:${PORT}`;
-const DATA_DIR = path.resolve("e2e/.artifacts/data");
+const DATA_DIR = E2E_DATA_DIR;
 
 /** A system Chromium when there is one (CI here cannot download browsers); else Playwright's own. */
 function chromiumExecutable(): string | undefined {
@@ -22,6 +22,7 @@ export default defineConfig({
   testDir: "e2e",
   outputDir: "test-results",
   fullyParallel: false,
+  globalTeardown: "./e2e/support/global-teardown.ts",
   workers: 1,
   retries: process.env.CI ? 1 : 0,
   timeout: 60_000,
@@ -54,8 +55,12 @@ export default defineConfig({
     },
   ],
   webServer: {
-    // A fresh data folder each run: the demo workspace is seeded on its first start.
-    command: `node -e "require('fs').rmSync(process.argv[1],{recursive:true,force:true})" "${DATA_DIR}" && npx tsx scripts/start.ts`,
+    // A fresh data folder (and on PostgreSQL a fresh database) each run: the demo workspace is seeded on its first start.
+    command: [
+      `node -e "require('fs').rmSync(process.argv[1],{recursive:true,force:true})" "${DATA_DIR}"`,
+      ...(E2E_ON_POSTGRES ? [`npx tsx scripts/e2e-database.ts create ${E2E_PG_DATABASE}`] : []),
+      "npx tsx scripts/start.ts",
+    ].join(" && "),
     url: `${BASE_URL}/sign-in`,
     timeout: 240_000,
     reuseExistingServer: false,
@@ -72,6 +77,7 @@ export default defineConfig({
       // The e2e webhook receiver listens on 127.0.0.1.
       KEYWARD_WEBHOOK_ALLOW_PRIVATE: "1",
       KEYWARD_OPERATOR_TOKEN: "e2e-operator-token-0123456789abcdef-0123",
+      ...e2eServerDatabaseEnv(),
     },
   },
 });

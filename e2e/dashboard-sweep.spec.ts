@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
-import Database from "better-sqlite3";
 import AxeBuilder from "@axe-core/playwright";
 import { expect as baseExpect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { DEMO, SUPPORT, sameOrigin, uniqueTag } from "./support/dashboard";
+import { e2eSql } from "./support/e2e-database";
 
 /**
  * Issue #12 in one file: the flows of people debugging partners (a wrong secret shows under its key, a request
@@ -14,7 +14,6 @@ import { DEMO, SUPPORT, sameOrigin, uniqueTag } from "./support/dashboard";
 
 const ARTIFACTS = path.resolve("e2e/.artifacts");
 const SHOTS = path.join(ARTIFACTS, "screenshots");
-const DB_FILE = path.join(ARTIFACTS, "data", "keyward.db");
 const WIDTHS = [
   { name: "1440", viewport: { width: 1440, height: 900 } },
   { name: "390", viewport: { width: 390, height: 844 } },
@@ -146,25 +145,23 @@ for (const width of WIDTHS) {
     const key = await createKey(page, `Old traffic ${width.name}`, uniqueTag("Old"));
     // A request from 12 days ago, written as the log writer writes rows (the test cannot wait 12 days).
     const requestId = `req_e2e_old_${Date.now().toString(36)}${width.name}`;
-    const db = new Database(DB_FILE);
-    try {
-      const row = db.prepare(`SELECT "id", "ownerId" FROM "ApiKey" WHERE "keyId" = ?`).get(key.keyId) as {
-        id: string;
-        ownerId: string;
-      };
-      const at = new Date(Date.now() - 12 * 86_400_000).toISOString().replace("Z", "+00:00");
-      db.prepare(
-        `INSERT INTO "RequestLog" ("id", "requestId", "timestamp", "apiKeyId", "keyId", "keyName", "ownerId", "environment",
-          "method", "route", "path", "status", "statusClass", "latencyMs", "errorCode", "refusal")
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'live', 'GET', '/api/v1/offers', '/api/v1/offers', 403, '4xx', 3.2, 'insufficient_scope', ?)`,
-      ).run(
+    const [row] = await e2eSql<{ id: string; ownerId: string }>(
+      `SELECT "id", "ownerId" FROM "ApiKey" WHERE "keyId" = ?`,
+      [key.keyId],
+    );
+    const at = new Date(Date.now() - 12 * 86_400_000).toISOString().replace("Z", "+00:00");
+    await e2eSql(
+      `INSERT INTO "RequestLog" ("id", "requestId", "timestamp", "apiKeyId", "keyId", "keyName", "ownerId", "environment",
+        "method", "route", "path", "status", "statusClass", "latencyMs", "errorCode", "refusal")
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'live', 'GET', '/api/v1/offers', '/api/v1/offers', 403, '4xx', 3.2, 'insufficient_scope', ?)`,
+      [
         requestId,
         requestId,
         at,
-        row.id,
+        row!.id,
         key.keyId,
         `Old traffic ${width.name}`,
-        row.ownerId,
+        row!.ownerId,
         JSON.stringify({
           message: "This key lacks the offers:read scope needed for GET /api/v1/offers.",
           requiredScope: "offers:read",
@@ -172,10 +169,8 @@ for (const width of WIDTHS) {
           query: "limit=5",
           keyState: { status: "active", inGrace: false, secret: "current" },
         }),
-      );
-    } finally {
-      db.close();
-    }
+      ],
+    );
 
     await page.goto("/logs?range=15m");
     if (width.name === "390") await page.getByRole("button", { name: "Menu" }).click();

@@ -1,13 +1,14 @@
 import path from "node:path";
 import { spawn } from "node:child_process";
 import { expect, test } from "@playwright/test";
+import { E2E_ON_POSTGRES } from "./support/e2e-database";
 
 // Set for the Playwright server in playwright.config.ts.
 const METRICS_TOKEN = "e2e-metrics-token-0123456789abcdef";
 const DATA_DIR = path.resolve("e2e/.artifacts/data");
 const BASE_PORT = Number(process.env.E2E_PORT) || 3210;
 
-test("a load balancer's probes: liveness, readiness with the database check", async ({ request }) => {
+test("a load balancer's probes: liveness, readiness with the database (and Redis) check", async ({ request }) => {
   const health = await request.get("/api/health");
   expect(health.status()).toBe(200);
   expect(await health.json()).toEqual({ status: "ok" });
@@ -16,7 +17,9 @@ test("a load balancer's probes: liveness, readiness with the database check", as
   expect(ready.status()).toBe(200);
   const body = (await ready.json()) as { status: string; checks: { name: string; ok: boolean; latencyMs: number }[] };
   expect(body.status).toBe("ready");
-  expect(body.checks).toEqual([{ name: "database", ok: true, latencyMs: expect.any(Number) }]);
+  // With Redis configured (the PostgreSQL + Redis run), readiness checks it too.
+  const expected = ["database", ...(E2E_ON_POSTGRES ? ["redis"] : [])];
+  expect(body.checks).toEqual(expected.map((name) => ({ name, ok: true, latencyMs: expect.any(Number) })));
 });
 
 test("Prometheus scrapes /api/metrics with the token, and only with it", async ({ request }) => {

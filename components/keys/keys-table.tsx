@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useMemo, useState } from "react";
+import { useMemo, useState, type MouseEvent } from "react";
 import type { KeyView } from "@/lib/keys/key-view";
 import { DataTable, type ColumnDef, type SortingState } from "../data-table";
 import { CopyButton } from "../ui/copy-button";
@@ -19,8 +19,23 @@ function RowMenu({ apiKey, onAction }: { apiKey: KeyView; onAction: (a: RowActio
   const done = apiKey.status === "revoked";
   const item =
     "block w-full rounded px-2 py-1.5 text-left text-xs text-slate-800 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 disabled:text-slate-500";
+  // Choosing an item closes the menu (else the open menu would cover the rows below it).
+  const choose = (e: MouseEvent<HTMLButtonElement>, act: () => void) => {
+    (e.currentTarget.closest("details") as HTMLDetailsElement).open = false;
+    act();
+  };
   return (
-    <details className="relative">
+    <details
+      className="relative"
+      data-row-menu
+      onToggle={(e) => {
+        // One row menu open at a time.
+        const opened = e.currentTarget;
+        if (!opened.open) return;
+        for (const other of document.querySelectorAll<HTMLDetailsElement>("details[data-row-menu][open]"))
+          if (other !== opened) other.open = false;
+      }}
+    >
       <summary
         aria-label={`Actions for ${apiKey.name}`}
         className="flex size-7 cursor-pointer list-none items-center justify-center rounded-md text-slate-700 hover:bg-slate-100"
@@ -31,10 +46,7 @@ function RowMenu({ apiKey, onAction }: { apiKey: KeyView; onAction: (a: RowActio
         <button
           type="button"
           className={item}
-          onClick={(e) => {
-            void navigator.clipboard?.writeText(apiKey.keyId);
-            (e.currentTarget.closest("details") as HTMLDetailsElement).open = false;
-          }}
+          onClick={(e) => choose(e, () => void navigator.clipboard?.writeText(apiKey.keyId))}
         >
           Copy key id
         </button>
@@ -42,7 +54,7 @@ function RowMenu({ apiKey, onAction }: { apiKey: KeyView; onAction: (a: RowActio
           type="button"
           className={item}
           disabled={apiKey.status !== "active"}
-          onClick={() => onAction({ key: apiKey, action: "rotate" })}
+          onClick={(e) => choose(e, () => onAction({ key: apiKey, action: "rotate" }))}
         >
           Rotate secret
         </button>
@@ -50,7 +62,7 @@ function RowMenu({ apiKey, onAction }: { apiKey: KeyView; onAction: (a: RowActio
           type="button"
           className={item}
           disabled={done}
-          onClick={() => onAction({ key: apiKey, action: "revoke" })}
+          onClick={(e) => choose(e, () => onAction({ key: apiKey, action: "revoke" }))}
         >
           Revoke
         </button>

@@ -71,7 +71,7 @@ export function LegacyMigrationPanel({ keyId, migration }: { keyId: string; migr
           {migration.proposedScopes.length ? (
             <ScopeBadges scopes={migration.proposedScopes} />
           ) : (
-            <span className="text-xs text-slate-400">none</span>
+            <span className="text-xs text-slate-500">none</span>
           )}
         </div>
 

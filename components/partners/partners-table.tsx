@@ -49,7 +49,7 @@ export function PartnersTable({ partners, showOwner }: { partners: PartnerView[]
               {p.scopesInUse.length ? (
                 <ScopeBadges scopes={p.scopesInUse} />
               ) : (
-                <span className="text-xs text-slate-400">none yet</span>
+                <span className="text-xs text-slate-500">none yet</span>
               )}
             </td>
           </tr>

@@ -19,7 +19,7 @@ const PG_ADMIN_URL = process.env.KEYWARD_TEST_PG_URL || "postgresql://postgres@1
 
 export const E2E_PG_DATABASE = `keyward_e2e_${RUN}`;
 
-export const E2E_DATA_DIR = path.resolve("e2e/.artifacts/data");
+export const E2E_DATA_DIR = path.resolve(process.env.KEYWARD_E2E_DATA_DIR || "e2e/.artifacts/data");
 
 function pgUrl(database: string): string {
   const url = new URL(PG_ADMIN_URL);

@@ -77,6 +77,8 @@ export default defineConfig({
       // The e2e webhook receiver listens on 127.0.0.1.
       KEYWARD_WEBHOOK_ALLOW_PRIVATE: "1",
       KEYWARD_OPERATOR_TOKEN: "e2e-operator-token-0123456789abcdef-0123",
+      // The specs sign up about 40 fresh users from one address within minutes (the limit itself is unit-tested).
+      KEYWARD_SIGNUP_LIMIT_PER_HOUR: "200",
       ...e2eServerDatabaseEnv(),
     },
   },

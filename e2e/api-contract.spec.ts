@@ -2,6 +2,7 @@ import { expect, test, type APIRequestContext } from "@playwright/test";
 import Ajv2020, { type ValidateFunction } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { sameOrigin, signUpFreshUser } from "./support/dashboard";
+import { WEBHOOK_EVENT_TYPES } from "../lib/keys/key-vocabulary";
 
 /**
  * The contract test: every operation in the served /api/v1/openapi.json, called as a partner would call it
@@ -1032,19 +1033,7 @@ test("every operation in /api/v1/openapi.json answers as documented", async ({ p
         auth: pair(root),
         json: {
           url: hookUrl,
-          events: [
-            "key.created",
-            "key.updated",
-            "key.rotated",
-            "key.grace_ended",
-            "key.revoked",
-            "key.suspended",
-            "key.resumed",
-            "key.expiring",
-            "key.expired",
-            "key.leaked",
-            "key.error_spike",
-          ],
+          events: [...WEBHOOK_EVENT_TYPES],
         },
         expect: 201,
       });

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useState, useTransition } from "react";
 import { replaceLegacyKeyAction } from "@/app/_server/actions/partners";
 import { GRACE_PRESETS } from "@/lib/keys/key-vocabulary";
+import { GraceChoices } from "./grace-choices";
 import type { LegacyMigration } from "@/lib/keys/legacy-migration";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
@@ -140,25 +141,15 @@ export function LegacyMigrationPanel({ keyId, migration }: { keyId: string; migr
             <ScopeBadges scopes={migration.proposedScopes} />
             <fieldset>
               <legend className="text-sm font-medium text-slate-800">Keep the legacy secret working for</legend>
-              <div className="mt-2 grid grid-cols-3 gap-2">
-                {GRACE_CHOICES.map((preset) => (
-                  <label
-                    key={preset.seconds}
-                    className="flex cursor-pointer items-center gap-2 rounded-md border border-slate-300 px-3 py-2 text-sm has-checked:border-indigo-500 has-checked:bg-indigo-50"
-                  >
-                    <input
-                      type="radio"
-                      name="grace"
-                      checked={!custom && graceSeconds === preset.seconds}
-                      onChange={() => {
-                        setCustom("");
-                        setGraceSeconds(preset.seconds);
-                      }}
-                    />
-                    {preset.label}
-                  </label>
-                ))}
-              </div>
+              <GraceChoices
+                presets={GRACE_CHOICES}
+                selected={custom ? null : graceSeconds}
+                onSelect={(seconds) => {
+                  setCustom("");
+                  setGraceSeconds(seconds);
+                }}
+                columns="grid-cols-3"
+              />
               <label className="mt-2 block text-xs text-slate-600">
                 or seconds
                 <Input

@@ -3,6 +3,7 @@
 import { useState, useTransition } from "react";
 import { rotateKeyAction } from "@/app/_server/actions/keys";
 import { GRACE_PRESETS } from "@/lib/keys/key-vocabulary";
+import { GraceChoices } from "./grace-choices";
 import type { KeyView } from "@/lib/keys/key-view";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
@@ -56,23 +57,7 @@ export function RotateKeyDialog({ apiKey, open, onClose }: { apiKey: KeyView; op
           {error ? <Alert tone="error">{error}</Alert> : null}
           <fieldset>
             <legend className="text-sm font-medium text-slate-800">Keep the old secret ({current}) working for</legend>
-            <div className="mt-2 grid grid-cols-2 gap-2 sm:grid-cols-4">
-              {GRACE_PRESETS.map((preset) => (
-                <label
-                  key={preset.seconds}
-                  className="flex cursor-pointer items-center gap-2 rounded-md border border-slate-300 px-3 py-2 text-sm has-checked:border-indigo-500 has-checked:bg-indigo-50"
-                >
-                  <input
-                    type="radio"
-                    name="grace"
-                    value={preset.seconds}
-                    checked={graceSeconds === preset.seconds}
-                    onChange={() => setGraceSeconds(preset.seconds)}
-                  />
-                  {preset.label}
-                </label>
-              ))}
-            </div>
+            <GraceChoices presets={GRACE_PRESETS} selected={graceSeconds} onSelect={setGraceSeconds} />
           </fieldset>
           {graceSeconds === 0 ? (
             <Alert tone="warning">The old secret stops working immediately. Requests still using it will fail.</Alert>

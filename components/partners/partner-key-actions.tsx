@@ -3,6 +3,7 @@
 import { useId, useState, useTransition } from "react";
 import { revokePartnerKeysAction, rotatePartnerKeysAction } from "@/app/_server/actions/partners";
 import { GRACE_PRESETS } from "@/lib/keys/key-vocabulary";
+import { GraceChoices } from "../keys/grace-choices";
 import type { PartnerKeyOutcome } from "@/lib/partners/partner-key-actions";
 import { Alert } from "../ui/alert";
 import { Button } from "../ui/button";
@@ -117,22 +118,7 @@ export function PartnerKeyActions({ partnerId, partnerName }: { partnerId: strin
             {mode === "rotate" ? (
               <fieldset>
                 <legend className="text-sm font-medium text-slate-800">Keep each old secret working for</legend>
-                <div className="mt-2 grid grid-cols-2 gap-2 sm:grid-cols-4">
-                  {GRACE_PRESETS.map((preset) => (
-                    <label
-                      key={preset.seconds}
-                      className="flex cursor-pointer items-center gap-2 rounded-md border border-slate-300 px-3 py-2 text-sm has-checked:border-indigo-500 has-checked:bg-indigo-50"
-                    >
-                      <input
-                        type="radio"
-                        name="grace"
-                        checked={graceSeconds === preset.seconds}
-                        onChange={() => setGraceSeconds(preset.seconds)}
-                      />
-                      {preset.label}
-                    </label>
-                  ))}
-                </div>
+                <GraceChoices presets={GRACE_PRESETS} selected={graceSeconds} onSelect={setGraceSeconds} />
               </fieldset>
             ) : (
               <>

@@ -215,8 +215,8 @@ for (const width of WIDTHS) {
       });
 
       for (const [query, expected] of [
-        ["status=abc", "expected a status class"],
-        ["from=not-a-date", "expected an ISO 8601 date-time"],
+        ["status=abc", 'Status "abc": expected a status class'],
+        ["from=not-a-date", 'From "not-a-date": expected an ISO 8601 date-time'],
       ] as const) {
         await test.step(`/logs?${query}: a plain message and a reset link, no validator dump`, async () => {
           await page.goto(`/logs?${query}`);
@@ -224,7 +224,7 @@ for (const width of WIDTHS) {
           await expect(alert).toBeVisible();
           await expect(alert).toContainText(expected);
           const text = await alert.innerText();
-          expect(text).not.toMatch(/ZodError|invalid_type|invalid_union|[{}]|"\w+"\s*:/);
+          expect(text).not.toMatch(/ZodError|invalid_type|invalid_union|[{}]|query\.\w+/);
           expect(await page.locator("main").innerText()).not.toContain("ZodError");
           await alert.getByRole("link", { name: "Reset filters" }).click();
           await expect(page).toHaveURL(/\/logs$/);
@@ -326,6 +326,26 @@ for (const width of WIDTHS) {
         await menuOf("Bravo feed").getByLabel("Actions for Bravo feed").click();
         await expect(menu.getByRole("button", { name: "Rotate secret" })).toBeHidden();
         await menuOf("Bravo feed").getByLabel("Actions for Bravo feed").click();
+      });
+
+      await test.step("the last row's menu is whole: the table's scroll box does not clip it", async () => {
+        // Sorted Z to A above, so "alpha feed" is the last row, at the bottom edge of the table's scroll box.
+        expect((await names()).at(-1)).toBe("alpha feed");
+        const menu = menuOf("alpha feed");
+        await menu.getByLabel("Actions for alpha feed").click();
+        for (const item of ["Copy key id", "Rotate secret", "Revoke"]) {
+          await expect(menu.getByRole("button", { name: item, exact: true })).toBeInViewport({ ratio: 1 });
+        }
+        // Nothing covers the last item: the topmost element at its centre is the item itself.
+        const revoke = menu.getByRole("button", { name: "Revoke", exact: true });
+        expect(
+          await revoke.evaluate((el) => {
+            const r = el.getBoundingClientRect();
+            return document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === el;
+          }),
+        ).toBe(true);
+        await menu.getByLabel("Actions for alpha feed").click();
+        await expect(revoke).toBeHidden();
       });
 
       await test.step("revoke from the row menu: the API then refuses the key with key_revoked", async () => {
@@ -462,25 +482,38 @@ for (const width of WIDTHS) {
       await signUpFreshUser(page, "flows-404");
       const nav = page.getByRole("navigation", { name: "Main" });
 
-      for (const url of ["/partners/prt_does_not_exist", "/webhooks/whk_does_not_exist"]) {
+      const expectShell = async () => {
+        // The shell: the main navigation and the signed-in account (behind the menu button on a phone).
+        if (page.viewportSize()!.width < 768) await page.getByRole("button", { name: "Menu" }).click();
+        await expect(nav.getByRole("link", { name: "Keys", exact: true })).toBeVisible();
+        await expect(page.getByTestId("current-user")).toBeVisible();
+      };
+
+      for (const url of ["/keys/key_does_not_exist", "/partners/prt_does_not_exist", "/webhooks/whk_does_not_exist"]) {
         await test.step(url, async () => {
-          // The HTTP status is 200 here (reported): the dashboard's loading.tsx has streamed the shell before the
-          // page calls notFound(). What the reader sees is asserted.
-          await page.goto(url);
-          await expect(page.getByRole("heading", { level: 1, name: "Page not found" })).toBeVisible();
-          await expect(page.locator("main").getByText("404", { exact: true })).toBeVisible();
-          // The shell: the main navigation and the signed-in account (behind the menu button on a phone).
-          if (page.viewportSize()!.width < 768) await page.getByRole("button", { name: "Menu" }).click();
-          await expect(nav.getByRole("link", { name: "Keys", exact: true })).toBeVisible();
-          await expect(page.getByTestId("current-user")).toBeVisible();
-          await expect(page.locator("main").getByRole("link", { name: "API keys" })).toHaveAttribute("href", "/keys");
+          // A 404 status, not a 200 page that says "not found": these pages sit outside the streamed loading outline.
+          const response = await page.goto(url);
+          expect(response?.status()).toBe(404);
+          const heading = url.startsWith("/keys/") ? "Key not found" : "Page not found";
+          await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+          await expectShell();
         });
       }
 
-      await test.step("an address no route serves: branded, with ways back", async () => {
+      await test.step("a request id that is not in the log: 404, with the find box to try another", async () => {
+        const response = await page.goto("/logs/requests/req_does_not_exist");
+        expect(response?.status()).toBe(404);
+        await expect(page.getByRole("heading", { level: 1, name: "Request not found" })).toBeVisible();
+        await expect(page.locator("main").getByRole("search", { name: "Find a request" })).toBeVisible();
+        await expectShell();
+      });
+
+      await test.step("an address no route serves: branded, inside the shell, with ways back", async () => {
         const response = await page.goto("/logs/no-such-view");
         expect(response?.status()).toBe(404);
         await expect(page.getByRole("heading", { level: 1, name: "Page not found" })).toBeVisible();
+        await expect(page.locator("main").getByText("404", { exact: true })).toBeVisible();
+        await expectShell();
         await page.locator("main").getByRole("link", { name: "Request log" }).click();
         await expect(page).toHaveURL(/\/logs$/);
         await expect(page.getByRole("heading", { level: 1, name: "Request log" })).toBeVisible();

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useMemo, useState, type MouseEvent } from "react";
+import { useEffect, useMemo, useState, type CSSProperties, type MouseEvent } from "react";
 import type { KeyView } from "@/lib/keys/key-view";
 import { DataTable, type ColumnDef, type SortingState } from "../data-table";
 import { CopyButton } from "../ui/copy-button";
@@ -24,16 +24,44 @@ function RowMenu({ apiKey, onAction }: { apiKey: KeyView; onAction: (a: RowActio
     (e.currentTarget.closest("details") as HTMLDetailsElement).open = false;
     act();
   };
+  // The menu is placed against the viewport (position: fixed), so the table's scroll box cannot clip it on the last
+  // rows; it opens upwards when the viewport has no room below. Scrolling or resizing closes it (it would drift).
+  const [place, setPlace] = useState<CSSProperties | null>(null);
+  useEffect(() => {
+    if (!place) return;
+    const close = () => {
+      for (const open of document.querySelectorAll<HTMLDetailsElement>("details[data-row-menu][open]"))
+        open.open = false;
+      setPlace(null);
+    };
+    window.addEventListener("scroll", close, { capture: true, passive: true });
+    window.addEventListener("resize", close);
+    return () => {
+      window.removeEventListener("scroll", close, { capture: true });
+      window.removeEventListener("resize", close);
+    };
+  }, [place]);
   return (
     <details
       className="relative"
       data-row-menu
       onToggle={(e) => {
-        // One row menu open at a time.
         const opened = e.currentTarget;
-        if (!opened.open) return;
+        if (!opened.open) {
+          setPlace(null);
+          return;
+        }
+        // One row menu open at a time.
         for (const other of document.querySelectorAll<HTMLDetailsElement>("details[data-row-menu][open]"))
           if (other !== opened) other.open = false;
+        const anchor = opened.querySelector("summary")!.getBoundingClientRect();
+        const right = window.innerWidth - anchor.right;
+        const menuHeight = 112;
+        setPlace(
+          anchor.bottom + 4 + menuHeight <= window.innerHeight
+            ? { top: anchor.bottom + 4, right }
+            : { bottom: window.innerHeight - anchor.top + 4, right },
+        );
       }}
     >
       <summary
@@ -42,7 +70,11 @@ function RowMenu({ apiKey, onAction }: { apiKey: KeyView; onAction: (a: RowActio
       >
         <span aria-hidden="true">⋯</span>
       </summary>
-      <div className="absolute right-0 z-20 mt-1 w-40 rounded-md border border-slate-200 bg-white p-1 shadow-lg">
+      <div
+        className="fixed z-30 w-40 rounded-md border border-slate-200 bg-white p-1 shadow-lg"
+        style={place ?? { visibility: "hidden" }}
+        data-testid="row-menu"
+      >
         <button
           type="button"
           className={item}

@@ -92,3 +92,35 @@ export function localInputToIso(value: string): string {
   const d = new Date(value);
   return Number.isNaN(d.getTime()) ? "" : d.toISOString();
 }
+
+/** The log's link parameters as the filter names the page shows (chips, filter bar). */
+const PARAM_LABELS: Record<string, string> = {
+  keyId: "Key",
+  partner: "Partner",
+  partnerId: "Partner",
+  status: "Status",
+  method: "Method",
+  route: "Endpoint",
+  requestId: "Request id",
+  user: "User",
+  from: "From",
+  to: "To",
+  range: "Time range",
+  order: "Order",
+  cursor: "Page",
+};
+
+/**
+ * A malformed link's problems as sentences a person can act on: `query.status.0: expected …` (the validator's
+ * field path) becomes `Status "abc": expected …`, naming the filter as the page does and quoting what the link held.
+ */
+export function describeLinkProblems(fields: Record<string, string>, params: LogViewParams): string[] {
+  return Object.entries(fields).map(([field, message]) => {
+    const [, name = field, index] = field.startsWith("query.") ? field.split(".") : [undefined, field];
+    const label = PARAM_LABELS[name] ?? name;
+    const held = (params as Record<string, unknown>)[name];
+    const raw = Array.isArray(held) ? held[Number(index ?? 0)] : held;
+    const value = typeof raw === "string" && raw ? ` "${raw.length > 60 ? `${raw.slice(0, 60)}…` : raw}"` : "";
+    return `${label}${value}: ${message}.`;
+  });
+}

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { notFound } from "next/navigation";
 import { requireSessionActor } from "@/app/_server/session";
 import { runAction } from "@/app/_server/run-action";
 import { getLogEntryOrThrow } from "@/lib/logs/get-log-entry";
@@ -21,6 +22,8 @@ export default async function RequestPage({ params }: Params) {
   const actor = await requireSessionActor();
   const requestId = decodeURIComponent((await params).requestId).slice(0, 100);
   const found = await runAction(() => getLogEntryOrThrow(actor, requestId));
+  // A 404 (this page is outside the streamed group, so the status is still ours to set): not-found.tsx says why.
+  if (!found.ok && found.error.code === "not_found") notFound();
   return (
     <div className="space-y-4">
       <div>
@@ -54,7 +57,7 @@ export default async function RequestPage({ params }: Params) {
         </>
       ) : (
         <div className="max-w-xl space-y-3">
-          <Alert tone={found.error.code === "not_found" ? "warning" : "error"} title="Request not found">
+          <Alert tone="error" title="The request could not be loaded">
             {found.error.message}
           </Alert>
           <FindRequestForm id="find-request-again" />

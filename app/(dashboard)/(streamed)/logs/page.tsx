@@ -7,7 +7,7 @@ import { queryLogs } from "@/lib/logs/query-logs";
 import { logPageInput } from "@/lib/logs/log-query-input";
 import { parseOrThrow } from "@/lib/errors";
 import { LogsScreen } from "@/components/logs/logs-screen";
-import { readLogParams, toFilterInput } from "@/components/logs/log-params";
+import { describeLinkProblems, readLogParams, toFilterInput } from "@/components/logs/log-params";
 
 export const metadata: Metadata = { title: "Request log" };
 
@@ -26,13 +26,19 @@ export default async function LogsPage({
     runAction(() => logStats(actor, filters)),
     logFilterOptions(actor),
   ]);
+  // A malformed link: say which filter is wrong in the page's own words, not as the validator's field path.
+  const error = page.ok
+    ? null
+    : page.error.code === "validation_failed" && page.error.fields
+      ? describeLinkProblems(page.error.fields, params).join(" ")
+      : page.error.message;
   return (
     <LogsScreen
       params={params}
       page={page.ok ? page.data : null}
       stats={stats.ok ? stats.data : null}
       options={options}
-      error={page.ok ? null : page.error.message}
+      error={error}
       errorCode={page.ok ? null : page.error.code}
       support={actor.role === "support"}
     />

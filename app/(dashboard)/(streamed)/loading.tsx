@@ -1,4 +1,8 @@
-/** Shown while a dashboard page loads on the server: a quiet outline of a page, so nothing jumps. */
+/**
+ * Shown while a dashboard page loads on the server: a quiet outline of a page, so nothing jumps. Only the pages
+ * in this group stream it: a page that can answer "not found" (keys/[keyId], partners/[id], webhooks/[id]) sits
+ * outside, because once this outline has streamed the status is already 200 and a missing key would not be a 404.
+ */
 export default function DashboardLoading() {
   return (
     <div className="space-y-4" aria-busy="true" aria-label="Loading">

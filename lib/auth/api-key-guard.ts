@@ -26,6 +26,7 @@ import type { KeyStateAtRequest, LogEntry } from "../logs/log-entry";
 import { redactOptional, redactSecrets } from "../security/redact-secrets";
 import { refusalDetail } from "../logs/refusal-detail";
 import type { Actor } from "./actor";
+import { throttleFailedAuth } from "./failed-auth-throttle";
 import { looksLikeSecret, readCredentials, SECRET_AS_KEY_ID_HINT } from "./credentials";
 
 export type KeyActor = Extract<Actor, { kind: "key" }>;
@@ -251,17 +252,6 @@ function assertSameOrigin(req: Request): void {
 const UNAUTHENTICATED = new Set(["missing_credentials", "invalid_credentials"]);
 
 /**
- * Callers that keep failing to authenticate (guessing, or a broken integration in a loop) are slowed per IP,
- * so they cannot grow the log or load the server without bound. Valid keys never pay for this.
- */
-async function throttleUnauthenticated(ip: string | null): Promise<ApiError | null> {
-  const limit = services().env.KEYWARD_UNAUTH_LIMIT_PER_MINUTE;
-  const decision = await services().rateLimiter.consume(`unauthenticated:${ip ?? "unknown"}`, limit);
-  if (decision.allowed) return null;
-  return rateLimitedError(decision, `Too many requests without valid credentials from ${ip ?? "this address"}`);
-}
-
-/**
  * The partner API guard: credentials -> key cache -> constant-time secret check -> status/expiry -> IP
  * allowlist -> scope -> rate limit -> input parsed with the route's catalog schemas -> handler -> JSON response
  * -> request log. Every outcome, refusals included, is logged through the buffered writer; the request never
@@ -350,7 +340,7 @@ export function withApiKey<R extends ApiRoute, Result extends HandlerResult<R>>(
       });
     } catch (err) {
       apiError = toApiError(err);
-      if (UNAUTHENTICATED.has(apiError.code)) apiError = (await throttleUnauthenticated(ip)) ?? apiError;
+      if (UNAUTHENTICATED.has(apiError.code)) apiError = (await throttleFailedAuth(ip)) ?? apiError;
       errorCode = apiError.code;
       response = toErrorResponse(apiError, requestId, extraHeaders);
     }

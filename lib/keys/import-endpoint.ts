@@ -1,6 +1,8 @@
 import "server-only";
 import { ApiError, invalidField, toApiError, toErrorResponse } from "../errors";
 import { readLimitedText } from "../http/read-json";
+import { clientIp } from "../http/client-ip";
+import { checkTokenAttempt } from "../auth/failed-auth-throttle";
 import { bearerMatches } from "../ops/ops-endpoints";
 import { services } from "../services";
 import type { Actor } from "../auth/actor";
@@ -12,12 +14,16 @@ const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 
 /**
  * Who may import: an operator with `Authorization: Bearer <KEYWARD_OPERATOR_TOKEN>` (compared in constant time;
- * the setting unset, no token is accepted), or a signed-in support user (the dashboard session).
+ * the setting unset, no token is accepted; at most TOKEN_FAILURES_PER_MINUTE wrong ones a minute per address), or a signed-in
+ * support user (the dashboard session, whose sign-in has its own throttles).
  */
 async function importerOf(req: Request, session: () => Promise<Extract<Actor, { kind: "user" }> | null>) {
   const token = services().env.KEYWARD_OPERATOR_TOKEN;
   if (req.headers.get("authorization")) {
-    if (token && bearerMatches(req.headers.get("authorization"), token)) {
+    const authorization = req.headers.get("authorization");
+    if (
+      await checkTokenAttempt(clientIp(req.headers), "operator", () => !!token && bearerMatches(authorization, token))
+    ) {
       return { kind: "operator", label: "operator (API token)" } satisfies Importer;
     }
     throw new ApiError("unauthenticated", "Send the operator token as Authorization: Bearer <KEYWARD_OPERATOR_TOKEN>.");

@@ -25,6 +25,7 @@ const SECRET_FIELDS = [
   "NEXTAUTH_SECRET",
   "KEYWARD_SECRET_PEPPER",
   "KEYWARD_METRICS_TOKEN",
+  "KEYWARD_OPERATOR_TOKEN",
 ];
 
 const access = (field: string) => (/^[A-Za-z_$][\w$]*$/.test(field) ? `.${field}` : `["${field}"]`);

@@ -5,6 +5,7 @@ import { GET as getMetrics } from "@/app/api/metrics/route";
 import { GET as getItem } from "@/app/api/v1/inventory/[id]/route";
 import { call, credsOf, expectErrorBody, makeItem, makeKey, makeUser, overrideServices } from "@/test/fixtures";
 import { services } from "@/lib/services";
+import { TOKEN_FAILURES_PER_MINUTE } from "@/lib/auth/failed-auth-throttle";
 import { bearerMatches } from "./ops-endpoints";
 import type { ReadinessCheck } from "./readiness";
 
@@ -109,6 +110,33 @@ describe("GET /api/metrics", () => {
       message: "Send the metrics token as Authorization: Bearer <KEYWARD_METRICS_TOKEN>.",
     });
     expect(res.headers.get("www-authenticate")).toBe('Bearer realm="keyward-metrics"');
+  });
+
+  it("caps wrong tokens per address: past the limit even the right token gets 429, other addresses are not affected; right tokens cost nothing", async () => {
+    withToken();
+    const from = (ip: string, authorization: string) =>
+      call((req) => getMetrics(req), { path: "/api/metrics", ip, headers: { authorization } });
+    const rightFrom = async (ip: string) =>
+      (
+        await getMetrics(
+          new Request("http://localhost/api/metrics", {
+            headers: { authorization: `Bearer ${TOKEN}`, "x-keyward-client-ip": ip },
+          }),
+        )
+      ).status;
+    // A scraper with the right token is never counted: twice the limit of scrapes, all answered.
+    for (let i = 0; i < TOKEN_FAILURES_PER_MINUTE * 2; i++) expect(await rightFrom("198.51.100.77")).toBe(200);
+    for (let i = 0; i < TOKEN_FAILURES_PER_MINUTE; i++) {
+      expect((await from("198.51.100.77", `Bearer wrong-guess-${i}-0123456789`)).status).toBe(401);
+    }
+    const guess = await from("198.51.100.77", `Bearer ${TOKEN}`);
+    expectErrorBody(guess, {
+      status: 429,
+      code: "rate_limited",
+      message: /^Too many wrong metrics tokens from 198\.51\.100\.77\. Retry in \d+ s\.$/,
+    });
+    expect(Number(guess.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await rightFrom("198.51.100.78")).toBe(200);
   });
 
   it("serves partner requests by route pattern, status and outcome, guard latency, the log writer, the key cache and Node's metrics", async () => {

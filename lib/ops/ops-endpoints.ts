@@ -1,6 +1,8 @@
 import "server-only";
 import { createHash, timingSafeEqual } from "node:crypto";
-import { ApiError, toErrorResponse } from "../errors";
+import { ApiError, toApiError, toErrorResponse } from "../errors";
+import { checkTokenAttempt } from "../auth/failed-auth-throttle";
+import { clientIp } from "../http/client-ip";
 import { newRequestId } from "../http/request-id";
 import { services } from "../services";
 import { checkReadiness } from "./readiness";
@@ -27,14 +29,23 @@ export async function readinessResponse(): Promise<Response> {
 
 /**
  * GET /api/metrics (Prometheus). Never public: without KEYWARD_METRICS_TOKEN it does not exist (404, as any
- * unknown path); with it, the scraper must send `Authorization: Bearer <token>` (401 otherwise).
+ * unknown path); with it, the scraper must send `Authorization: Bearer <token>` (401 otherwise; after
+ * TOKEN_FAILURES_PER_MINUTE wrong tokens in a minute, 429 for that address, the right token included).
  */
 export async function metricsResponse(req: Request): Promise<Response> {
   const s = services();
   const requestId = newRequestId();
   const token = s.env.KEYWARD_METRICS_TOKEN;
   if (!token) return toErrorResponse(new ApiError("not_found", "Not found."), requestId);
-  if (!bearerMatches(req.headers.get("authorization"), token)) {
+  let matched: boolean;
+  try {
+    matched = await checkTokenAttempt(clientIp(req.headers), "metrics", () =>
+      bearerMatches(req.headers.get("authorization"), token),
+    );
+  } catch (err) {
+    return toErrorResponse(toApiError(err), requestId);
+  }
+  if (!matched) {
     return toErrorResponse(
       new ApiError("unauthenticated", "Send the metrics token as Authorization: Bearer <KEYWARD_METRICS_TOKEN>.", {
         headers: { "WWW-Authenticate": 'Bearer realm="keyward-metrics"' },

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { services } from "@/lib/services";
 import { importKeysResponse } from "@/lib/keys/import-endpoint";
+import { TOKEN_FAILURES_PER_MINUTE } from "@/lib/auth/failed-auth-throttle";
 import { hashSecret } from "@/lib/keys/secret-hash";
 import { GET as listInventoryRoute } from "../../inventory/route";
 import { GET as listOffersRoute } from "../../offers/route";
@@ -222,6 +223,37 @@ describe("legacy key import (acceptance)", () => {
       expect(imported.body.rows).toEqual([{ index: 0, keyId: "json-key-0001", outcome: "created" }]);
       const audit = await db().auditEvent.findFirstOrThrow({ where: { apiKey: { keyId: "json-key-0001" } } });
       expect(audit).toMatchObject({ action: "imported", actorLabel: "operator (API token)" });
+    } finally {
+      restore();
+    }
+  });
+
+  it("caps wrong operator tokens per address: past the limit even the right token gets 429 and nothing is imported; right tokens cost nothing", async () => {
+    const token = "operator-token-".padEnd(40, "y");
+    const env = { ...services().env, KEYWARD_OPERATOR_TOKEN: token };
+    const restore = overrideServices({ env: () => env });
+    const body = JSON.stringify({
+      keys: [{ email: "nobody@example.com", keyId: "capped-key-0001", secret: "s".repeat(24) }],
+    });
+    const from = (ip: string, authorization: string) =>
+      importAs(null, body, "application/json", { authorization, "x-keyward-client-ip": ip });
+    try {
+      // The right token is never counted: twice the limit of imports, each answered (a 400: unknown user).
+      for (let i = 0; i < TOKEN_FAILURES_PER_MINUTE * 2; i++) {
+        expect((await from("198.51.100.90", `Bearer ${token}`)).status).toBe(400);
+      }
+      for (let i = 0; i < TOKEN_FAILURES_PER_MINUTE; i++) {
+        expect((await from("198.51.100.90", `Bearer guess-${i}`)).status).toBe(401);
+      }
+      const right = await from("198.51.100.90", `Bearer ${token}`);
+      expectErrorBody(right, {
+        status: 429,
+        code: "rate_limited",
+        message: /^Too many wrong operator tokens from 198\.51\.100\.90\. Retry in \d+ s\.$/,
+      });
+      expect(await db().apiKey.count({ where: { keyId: "capped-key-0001" } })).toBe(0);
+      // Another address still gets its answer.
+      expect((await from("198.51.100.91", `Bearer ${token}`)).status).toBe(400);
     } finally {
       restore();
     }

@@ -99,6 +99,16 @@ class WriteLock {
 
 const isRead = (sql: string) => /^\s*SELECT\b/i.test(sql);
 
+/**
+ * Prisma's SQLite `contains` is `LIKE ?` with no escape character, so a search for "%" or "_" would match every
+ * row. Naming backslash as the escape (PostgreSQL's default) lets lib/db/text-filter.ts escape the wildcards the
+ * same way on both databases. Every LIKE Prisma writes for Keyward comes from that one function.
+ */
+export function withLikeEscape(q: SqlQuery): SqlQuery {
+  if (!/ LIKE \?(?! ESCAPE)/.test(q.sql)) return q;
+  return { ...q, sql: q.sql.replace(/ LIKE \?(?! ESCAPE)/g, " LIKE ? ESCAPE '\\'") };
+}
+
 function messageOf(err: unknown): string {
   const e = err as { message?: unknown; cause?: { originalMessage?: unknown } };
   return String(e?.cause?.originalMessage ?? e?.message ?? "");
@@ -117,7 +127,8 @@ class KeywardSqliteAdapter implements SqlDriverAdapter {
     this.adapterName = inner.adapterName;
   }
 
-  queryRaw(q: SqlQuery): Promise<SqlResultSet> {
+  queryRaw(query: SqlQuery): Promise<SqlResultSet> {
+    const q = withLikeEscape(query);
     return isRead(q.sql) ? this.inner.queryRaw(q) : this.exclusive("write", () => this.inner.queryRaw(q));
   }
 
@@ -185,7 +196,7 @@ class KeywardSqliteTransaction implements Transaction {
   }
 
   queryRaw(q: SqlQuery): Promise<SqlResultSet> {
-    return this.inner.queryRaw(q);
+    return this.inner.queryRaw(withLikeEscape(q));
   }
 
   async executeRaw(q: SqlQuery): Promise<number> {

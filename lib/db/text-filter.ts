@@ -10,12 +10,12 @@ export function escapeLike(text: string): string {
 /**
  * "Contains this text, ignoring case" on either database. SQLite's LIKE (Prisma's `contains`) already ignores
  * case (ASCII letters) and rejects `mode`; PostgreSQL's is case-sensitive unless `mode: "insensitive"` (ILIKE).
- * Prisma puts the text into the LIKE pattern as it is, so "%" or "_" would match anything: on PostgreSQL they
- * are escaped (backslash is its default LIKE escape). SQLite's LIKE has no escape character unless the query
- * names one, which Prisma's does not: there a search for "%" or "_" still matches more than it says.
+ * Prisma puts the text into the LIKE pattern as it is, so "%" or "_" would match anything: they are escaped with
+ * a backslash, PostgreSQL's default LIKE escape, which Keyward's SQLite adapter names in every LIKE
+ * (withLikeEscape in lib/db/sqlite-adapter.ts).
  */
 export function containsIgnoringCase(text: string): Prisma.StringFilter {
-  if (services().env.databaseProvider === "sqlite") return { contains: text };
+  if (services().env.databaseProvider === "sqlite") return { contains: escapeLike(text) };
   // `mode` exists only in the PostgreSQL client's types (lib/db/client-compat.ts explains the SQLite typing).
   return { contains: escapeLike(text), mode: "insensitive" } as Prisma.StringFilter;
 }

@@ -17,7 +17,7 @@ async function importLegacy(request: APIRequestContext, pairs: { keyId: string; 
   expect((await res.json()).created).toBe(pairs.length);
 }
 
-test("a legacy key moves to a scoped key: the assistant proposes what it used, the legacy key is refused after the grace, and revoking the partner's keys refuses them all", async ({
+test("a legacy key moves to a scoped key: the assistant proposes what it used, the legacy key is refused after the grace; rotating the partner's keys shows each new secret once, old ones work in their grace; revoking them refuses them all", async ({
   page,
   request,
 }) => {
@@ -76,13 +76,34 @@ test("a legacy key moves to a scoped key: the assistant proposes what it used, t
   await expect(page.getByRole("heading", { name: partner })).toBeVisible();
   await expect(page.getByRole("table", { name: "API keys" })).toContainText(other.keyId);
   expect((await callApi(request, other, "GET", "/api/v1/inventory")).status).toBe(200);
+
+  // Rotate every key of this partner: each new secret is shown once, in the results; the old ones keep working
+  // for the grace chosen (1 hour), and the dialog cannot be dismissed by accident while it shows secrets.
+  await page.getByRole("button", { name: "Rotate all keys" }).click();
+  const rotate = page.getByRole("dialog", { name: `Rotate all keys of ${partner}` });
+  await expect(rotate.getByRole("radio", { name: "1 hour" })).toBeChecked();
+  await rotate.getByRole("button", { name: "Rotate all keys" }).click();
+  const results = rotate.getByRole("table", { name: "Results" });
+  await expect(results).toContainText(scoped.keyId);
+  await expect(rotate.getByText("Copy the new secrets now. They will not be shown again.")).toBeVisible();
+  const newSecret = (await rotate.getByTestId(`new-secret-${scoped.keyId}`).innerText()).trim();
+  expect(newSecret).toMatch(/^kwsec_live_/);
+  await page.keyboard.press("Escape");
+  await expect(rotate).toBeVisible();
+  const rotated = { keyId: scoped.keyId, secret: newSecret };
+  expect((await callApi(request, rotated, "GET", "/api/v1/inventory")).status).toBe(200);
+  expect((await callApi(request, scoped, "GET", "/api/v1/inventory")).status).toBe(200);
+  await rotate.getByRole("button", { name: "Done" }).click();
+  await expect(rotate).toBeHidden();
+  await expect(page.getByText(newSecret)).toHaveCount(0);
+
   await page.getByRole("button", { name: "Revoke all keys" }).click();
   const revoke = page.getByRole("dialog", { name: `Revoke all keys of ${partner}?` });
   await revoke.getByLabel("Reason").fill("Partner offboarded");
   await revoke.getByRole("button", { name: "Revoke all keys" }).click();
   await expect(revoke.getByRole("table", { name: "Results" })).toContainText(other.keyId);
   await revoke.getByRole("button", { name: "Done" }).click();
-  for (const key of [scoped, other]) {
+  for (const key of [scoped, rotated, other]) {
     const res = await callApi(request, key, "GET", "/api/v1/inventory");
     expect(res.status, key.keyId).toBe(401);
     expect((res.body as { error: { code: string } }).error.code).toBe("key_revoked");

@@ -1,4 +1,5 @@
 import "server-only";
+import { sql, type Expression, type RawBuilder } from "kysely";
 import { db } from "../db";
 import { services } from "../services";
 import { HIST_COLUMNS, toDate } from "../db/log-db";
@@ -6,11 +7,11 @@ import { parseOrThrow } from "../errors";
 import type { Actor } from "../auth/actor";
 import { logFilterInput } from "./log-query-input";
 import { STATUS_FILTERS } from "./log-vocabulary";
-import { bucketIndex, BUCKET_COUNT, quantileFromHistogram } from "./latency-histogram";
+import { BOUNDS_MS, BUCKET_COUNT, quantileFromHistogram } from "./latency-histogram";
 import { bucketStart, bucketStarts, granularityFor, rollupWindow, type Granularity } from "./granularity";
 import { logRowWhere, resolveLogFilter, rollupsCanAnswer, rollupWhere, type ResolvedLogFilter } from "./log-filter";
-import { statusClass } from "./log-entry";
 import { rangeOut, type ResolvedRange } from "./query-logs";
+import type { BoundedTimeRange } from "./time-range";
 
 type StatusClass = (typeof STATUS_FILTERS)[number];
 
@@ -69,97 +70,144 @@ const HIST_FIELDS = HIST_COLUMNS;
 
 type Grouped = { key: string; cls: string; count: number; latencySum: number; latencyMax: number; hist: number[] };
 
+/** What the charts are folded from: sums by time bucket, by key and by endpoint, each split by status class. */
+export type StatGroups = {
+  time: Grouped[];
+  keys: Grouped[];
+  endpoints: Grouped[];
+  /** How `keys` names a key: rollups by the internal id, raw rows by the public one. */
+  keyIdentity: "apiKeyId" | "keyId";
+};
+
 const num = (v: unknown) => Number(v ?? 0);
 
-async function fromRollups(r: ResolvedLogFilter, g: Granularity) {
+/**
+ * One row of what sumThreeWays reads: a time (a rollup's bucket start, or a raw row's chart bucket in epoch ms),
+ * the status class, a key, the endpoint, and the row's requests (n), latency sum and maximum, histogram.
+ */
+type SourceRow = { t: Date | string | number; cls: string; k: string; route: string; method: string; n: unknown };
+type SumRow = SourceRow & { g?: number; lsum: unknown; lmax: unknown } & Record<(typeof HIST_FIELDS)[number], unknown>;
+
+/**
+ * Sums of a source's rows (a subquery with the columns of SourceRow plus lsum, lmax, h0..h11) by time, by key and
+ * by endpoint. PostgreSQL reads the source once (GROUPING SETS); SQLite, which has no GROUPING SETS, runs one
+ * GROUP BY per grouping.
+ */
+async function sumThreeWays(source: Expression<unknown>, g: Granularity, keyIdentity: StatGroups["keyIdentity"]) {
+  const logDb = services().logDb;
+  const s = (c: string) => sql.ref(`s.${c}`);
+  const sums = sql.join([
+    sql`sum(${s("n")}) AS "n"`,
+    sql`sum(${s("lsum")}) AS "lsum"`,
+    sql`max(${s("lmax")}) AS "lmax"`,
+    ...HIST_FIELDS.map((h) => sql`sum(${s(h)}) AS ${sql.id(h)}`),
+  ]);
+  const from = sql`FROM (${source}) AS "s"`;
+  let time: SumRow[];
+  let keys: SumRow[];
+  let endpoints: SumRow[];
+  if (logDb.dialect === "postgresql") {
+    // GROUPING(t, k): 1 for the (t, cls) set, 2 for (k, cls), 3 for (route, method, cls).
+    const rows = await sql<SumRow>`SELECT ${s("t")}, ${s("cls")}, ${s("k")}, ${s("route")}, ${s("method")},
+        GROUPING(${s("t")}, ${s("k")}) AS "g", ${sums} ${from}
+      GROUP BY GROUPING SETS ((${s("t")}, ${s("cls")}), (${s("k")}, ${s("cls")}), (${s("route")}, ${s("method")}, ${s("cls")}))`
+      .execute(logDb.kysely)
+      .then((r) => r.rows);
+    time = rows.filter((r) => r.g === 1);
+    keys = rows.filter((r) => r.g === 2);
+    endpoints = rows.filter((r) => r.g === 3);
+  } else {
+    const k = logDb.kysely;
+    [time, keys, endpoints] = await Promise.all([
+      sql<SumRow>`SELECT ${s("t")}, ${s("cls")}, ${sums} ${from} GROUP BY ${s("t")}, ${s("cls")}`.execute(k),
+      sql<SumRow>`SELECT ${s("k")}, ${s("cls")}, sum(${s("n")}) AS "n" ${from} GROUP BY ${s("k")}, ${s("cls")}`.execute(
+        k,
+      ),
+      sql<SumRow>`SELECT ${s("route")}, ${s("method")}, ${s("cls")}, ${sums} ${from}
+        GROUP BY ${s("route")}, ${s("method")}, ${s("cls")}`.execute(k),
+    ]).then((rs) => rs.map((r) => r.rows));
+  }
+  // Sums come back as numbers (SQLite) or bigint/numeric (PostgreSQL): num() reads both.
+  const grouped = (row: SumRow, key: string): Grouped => ({
+    key,
+    cls: row.cls,
+    count: num(row.n),
+    latencySum: num(row.lsum),
+    latencyMax: num(row.lmax),
+    hist: HIST_FIELDS.map((h) => num(row[h])),
+  });
+  // A rollup's bucket start falls into its chart bucket; a raw row's t already is one (bucketStart keeps it).
+  const ms = (t: SourceRow["t"]) => (typeof t === "number" ? t : toDate(t).getTime());
+  return {
+    time: time.map((row) => grouped(row, String(bucketStart(ms(row.t), g.size)))),
+    keys: keys.map((row) => ({ ...grouped(row, row.k), latencySum: 0, latencyMax: 0, hist: [] })),
+    endpoints: endpoints.map((row) => grouped(row, `${row.method} ${row.route}`)),
+    keyIdentity,
+  };
+}
+
+async function fromRollups(r: ResolvedLogFilter, g: Granularity): Promise<StatGroups> {
   const window = rollupWindow(r.range, g);
   const logDb = services().logDb;
-  const base = logDb.kysely.selectFrom("RequestRollup").where(rollupWhere(r, g.source, window, (ms) => logDb.time(ms)));
-  // Sums come back as numbers (SQLite) or numeric text (PostgreSQL's bigint sums): num() reads both.
-  const sums = base.select((eb) => [
-    eb.fn.sum<number>("count").as("count"),
-    eb.fn.sum<number>("latencySumMs").as("latencySum"),
-    eb.fn.max("latencyMaxMs").as("latencyMax"),
-    ...HIST_FIELDS.map((h) => eb.fn.sum<number>(h).as(h)),
-  ]);
-  const [byTime, byKey, byEndpoint] = await Promise.all([
-    sums.select(["bucketStart", "statusClass"]).groupBy(["bucketStart", "statusClass"]).execute(),
-    base
-      .select((eb) => ["apiKeyId", "statusClass", eb.fn.sum<number>("count").as("count")])
-      .groupBy(["apiKeyId", "statusClass"])
-      .execute(),
-    sums.select(["route", "method", "statusClass"]).groupBy(["route", "method", "statusClass"]).execute(),
-  ]);
-  const histOf = (s: Record<string, unknown>) => HIST_FIELDS.map((h) => num(s[h]));
-  const time: Grouped[] = byTime.map((row) => ({
-    key: String(bucketStart(toDate(row.bucketStart).getTime(), g.size)),
-    cls: row.statusClass,
-    count: num(row.count),
-    latencySum: num(row.latencySum),
-    latencyMax: num(row.latencyMax),
-    hist: histOf(row),
-  }));
-  const keys: Grouped[] = byKey.map((row) => ({
-    key: row.apiKeyId,
-    cls: row.statusClass,
-    count: num(row.count),
-    latencySum: 0,
-    latencyMax: 0,
-    hist: [],
-  }));
-  const endpoints: Grouped[] = byEndpoint.map((row) => ({
-    key: `${row.method} ${row.route}`,
-    cls: row.statusClass,
-    count: num(row.count),
-    latencySum: num(row.latencySum),
-    latencyMax: num(row.latencyMax),
-    hist: histOf(row),
-  }));
-  return { time, keys, endpoints, keyIdentity: "apiKeyId" as const };
+  const source = logDb.kysely
+    .selectFrom("RequestRollup")
+    .where(rollupWhere(r, g.source, window, (ms) => logDb.time(ms)))
+    .select([
+      "bucketStart as t",
+      "statusClass as cls",
+      "apiKeyId as k",
+      "route",
+      "method",
+      "count as n",
+      "latencySumMs as lsum",
+      "latencyMaxMs as lmax",
+      ...HIST_FIELDS,
+    ]);
+  return sumThreeWays(source, g, "apiKeyId");
 }
 
 /** Fine filters (exact status, request id, error code) read raw rows, capped so a chart cannot run away. */
 const RAW_STATS_CAP = 200_000;
 
-async function fromRaw(r: ResolvedLogFilter, g: Granularity) {
+/** A raw row's chart bucket, in epoch ms (chart buckets are whole minutes: lib/logs/granularity.ts). */
+function chartBucket(dialect: "sqlite" | "postgresql", size: number): RawBuilder<number> {
+  if (dialect === "postgresql")
+    // "timestamp" holds UTC without a zone: its epoch is the instant's.
+    return sql<number>`(floor(extract(epoch FROM "timestamp") * 1000 / ${sql.lit(size)}) * ${sql.lit(size)})::bigint`;
+  if (size % 1000) throw new Error(`chart buckets are whole seconds, not ${size} ms`);
+  // SQLite holds "…+00:00" text; whole seconds suffice for a bucket of whole seconds (floor of floor).
+  return sql<number>`(CAST(strftime('%s', "timestamp") AS INTEGER) / ${sql.lit(size / 1000)}) * ${sql.lit(size)}`;
+}
+
+/** The histogram bucket of a raw row's latency as columns h0..h11 (1 in its bucket, 0 elsewhere): bucketIndex. */
+const histOfLatency = HIST_FIELDS.map((h, i) => {
+  const upper = BOUNDS_MS[i]!;
+  const lower = i === 0 ? null : BOUNDS_MS[i - 1]!;
+  const above = lower === null ? sql`1 = 1` : sql`"latencyMs" > ${sql.lit(lower)}`;
+  const within = Number.isFinite(upper) ? sql`"latencyMs" <= ${sql.lit(upper)}` : sql`1 = 1`;
+  return sql<number>`CASE WHEN ${above} AND ${within} THEN 1 ELSE 0 END`.as(h);
+});
+
+/** Raw rows (the newest RAW_STATS_CAP of them) summed in the database, as if each were a one-request rollup. */
+async function fromRaw(r: ResolvedLogFilter, g: Granularity): Promise<StatGroups> {
   const logDb = services().logDb;
-  const rows = await logDb.kysely
+  const source = logDb.kysely
     .selectFrom("RequestLog")
-    .select(["timestamp", "status", "latencyMs", "keyId", "route", "method"])
     .where(logRowWhere(r, (ms) => logDb.time(ms)))
+    .select((eb) => [
+      chartBucket(logDb.dialect, g.size).as("t"),
+      "statusClass as cls",
+      eb.fn.coalesce("keyId", sql.lit("")).as("k"),
+      "route",
+      "method",
+      sql.lit(1).as("n"),
+      "latencyMs as lsum",
+      "latencyMs as lmax",
+      ...histOfLatency,
+    ])
     .orderBy("timestamp", "desc")
-    .limit(RAW_STATS_CAP)
-    .execute();
-  const one = (latency: number) => {
-    const hist = new Array<number>(BUCKET_COUNT).fill(0);
-    hist[bucketIndex(latency)] = 1;
-    return hist;
-  };
-  const time: Grouped[] = [];
-  const keys: Grouped[] = [];
-  const endpoints: Grouped[] = [];
-  for (const r of rows) {
-    const cls = statusClass(r.status);
-    const hist = one(r.latencyMs);
-    time.push({
-      key: String(bucketStart(toDate(r.timestamp).getTime(), g.size)),
-      cls,
-      count: 1,
-      latencySum: r.latencyMs,
-      latencyMax: r.latencyMs,
-      hist,
-    });
-    keys.push({ key: r.keyId ?? "", cls, count: 1, latencySum: 0, latencyMax: 0, hist: [] });
-    endpoints.push({
-      key: `${r.method} ${r.route}`,
-      cls,
-      count: 1,
-      latencySum: r.latencyMs,
-      latencyMax: r.latencyMs,
-      hist,
-    });
-  }
-  return { time, keys, endpoints, keyIdentity: "keyId" as const };
+    .limit(RAW_STATS_CAP);
+  return sumThreeWays(source, g, "keyId");
 }
 
 function fold(groups: Grouped[]): Map<string, Agg> {
@@ -172,6 +220,11 @@ function fold(groups: Grouped[]): Map<string, Agg> {
   return out;
 }
 
+/** The ten largest by requests; equal counts by key, so the database's grouping order never decides. */
+function top(aggs: Map<string, Agg>): [string, Agg][] {
+  return [...aggs].sort(([ka, a], [kb, b]) => b.count - a.count || (ka < kb ? -1 : ka > kb ? 1 : 0)).slice(0, 10);
+}
+
 /** Charts and totals for a filtered view of the log: from rollups whenever the filters allow. */
 export async function logStats(actor: Actor, input: unknown, now = new Date()): Promise<LogStats> {
   const f = parseOrThrow(logFilterInput, input, "query");
@@ -180,7 +233,16 @@ export async function logStats(actor: Actor, input: unknown, now = new Date()): 
   const g = granularityFor(range);
   const source = rollupsCanAnswer(resolved) ? "rollups" : "raw";
   const data = source === "rollups" ? await fromRollups(resolved, g) : await fromRaw(resolved, g);
+  return statsOf(range, g, source, data);
+}
 
+/** The charts and totals from grouped sums (exported for the tests' reference readings of the log). */
+export async function statsOf(
+  range: BoundedTimeRange,
+  g: Granularity,
+  source: LogStats["source"],
+  data: StatGroups,
+): Promise<LogStats> {
   const byTime = fold(data.time);
   const total = emptyAgg();
   for (const a of byTime.values()) for (const [cls, n] of Object.entries(a.byClass)) addInto(total, cls, n, 0, 0, []);
@@ -204,7 +266,7 @@ export async function logStats(actor: Actor, input: unknown, now = new Date()): 
     };
   });
 
-  const keyAggs = [...fold(data.keys)].sort((a, b) => b[1].count - a[1].count).slice(0, 10);
+  const keyAggs = top(fold(data.keys));
   const keyRows = await db().apiKey.findMany({
     where:
       data.keyIdentity === "apiKeyId"
@@ -214,7 +276,7 @@ export async function logStats(actor: Actor, input: unknown, now = new Date()): 
   });
   const keyInfo = new Map(keyRows.map((k) => [data.keyIdentity === "apiKeyId" ? k.id : k.keyId, k]));
 
-  const endpointAggs = [...fold(data.endpoints)].sort((a, b) => b[1].count - a[1].count).slice(0, 10);
+  const endpointAggs = top(fold(data.endpoints));
 
   return {
     range: rangeOut(range),

@@ -81,67 +81,74 @@ export type StatGroups = {
 
 const num = (v: unknown) => Number(v ?? 0);
 
-/**
- * One row of what sumThreeWays reads: a time (a rollup's bucket start, or a raw row's chart bucket in epoch ms),
- * the status class, a key, the endpoint, and the row's requests (n), latency sum and maximum, histogram.
- */
-type SourceRow = { t: Date | string | number; cls: string; k: string; route: string; method: string; n: unknown };
-type SumRow = SourceRow & { g?: number; lsum: unknown; lmax: unknown } & Record<(typeof HIST_FIELDS)[number], unknown>;
+type Way = "time" | "keys" | "endpoints";
 
 /**
- * Sums of a source's rows (a subquery with the columns of SourceRow plus lsum, lmax, h0..h11) by time, by key and
- * by endpoint. PostgreSQL reads the source once (GROUPING SETS); SQLite, which has no GROUPING SETS, runs one
- * GROUP BY per grouping.
+ * The rows of `from` (a subquery: time "t", key "k", "route", "method", status class "cls", …) grouped three ways,
+ * by the columns `by` lists for each: one scan with GROUPING SETS on PostgreSQL, one GROUP BY per way on SQLite
+ * (which has no GROUPING SETS). Only the time way groups by "t" and only the key way by "k", so GROUPING("t", "k")
+ * tells PostgreSQL's rows apart. `keySums`: the (fewer) sums the key way needs, where ways are separate queries.
  */
-async function sumThreeWays(source: Expression<unknown>, g: Granularity, keyIdentity: StatGroups["keyIdentity"]) {
+async function groupThreeWays<R>(
+  from: Expression<unknown>,
+  by: Record<Way, readonly string[]>,
+  sums: RawBuilder<unknown>,
+  keySums: RawBuilder<unknown>,
+): Promise<Record<Way, R[]>> {
   const logDb = services().logDb;
-  const s = (c: string) => sql.ref(`s.${c}`);
-  const sums = sql.join([
-    sql`sum(${s("n")}) AS "n"`,
-    sql`sum(${s("lsum")}) AS "lsum"`,
-    sql`max(${s("lmax")}) AS "lmax"`,
-    ...HIST_FIELDS.map((h) => sql`sum(${s(h)}) AS ${sql.id(h)}`),
-  ]);
-  const from = sql`FROM (${source}) AS "s"`;
-  let time: SumRow[];
-  let keys: SumRow[];
-  let endpoints: SumRow[];
+  const cols = (names: readonly string[]) => sql.join(names.map((c) => sql.ref(`s.${c}`)));
+  const source = sql`FROM (${from}) AS "s"`;
   if (logDb.dialect === "postgresql") {
-    // GROUPING(t, k): 1 for the (t, cls) set, 2 for (k, cls), 3 for (route, method, cls).
-    const rows = await sql<SumRow>`SELECT ${s("t")}, ${s("cls")}, ${s("k")}, ${s("route")}, ${s("method")},
-        GROUPING(${s("t")}, ${s("k")}) AS "g", ${sums} ${from}
-      GROUP BY GROUPING SETS ((${s("t")}, ${s("cls")}), (${s("k")}, ${s("cls")}), (${s("route")}, ${s("method")}, ${s("cls")}))`
+    const all = [...new Set(Object.values(by).flat())];
+    const sets = sql.join(Object.values(by).map((names) => sql`(${cols(names)})`));
+    const { rows } = await sql<R & { g: number }>`SELECT ${cols(all)}, GROUPING(${cols(["t", "k"])}) AS "g", ${sums}
+      ${source} GROUP BY GROUPING SETS (${sets})`.execute(logDb.kysely);
+    // GROUPING("t", "k"): 1 (k not grouped) for the time way, 2 for the key way, 3 for the endpoint way.
+    return {
+      time: rows.filter((r) => r.g === 1),
+      keys: rows.filter((r) => r.g === 2),
+      endpoints: rows.filter((r) => r.g === 3),
+    };
+  }
+  const way = (w: Way) =>
+    sql<R>`SELECT ${cols(by[w])}, ${w === "keys" ? keySums : sums} ${source} GROUP BY ${cols(by[w])}`
       .execute(logDb.kysely)
       .then((r) => r.rows);
-    time = rows.filter((r) => r.g === 1);
-    keys = rows.filter((r) => r.g === 2);
-    endpoints = rows.filter((r) => r.g === 3);
-  } else {
-    const k = logDb.kysely;
-    [time, keys, endpoints] = await Promise.all([
-      sql<SumRow>`SELECT ${s("t")}, ${s("cls")}, ${sums} ${from} GROUP BY ${s("t")}, ${s("cls")}`.execute(k),
-      sql<SumRow>`SELECT ${s("k")}, ${s("cls")}, sum(${s("n")}) AS "n" ${from} GROUP BY ${s("k")}, ${s("cls")}`.execute(
-        k,
-      ),
-      sql<SumRow>`SELECT ${s("route")}, ${s("method")}, ${s("cls")}, ${sums} ${from}
-        GROUP BY ${s("route")}, ${s("method")}, ${s("cls")}`.execute(k),
-    ]).then((rs) => rs.map((r) => r.rows));
-  }
-  // Sums come back as numbers (SQLite) or bigint/numeric (PostgreSQL): num() reads both.
-  const grouped = (row: SumRow, key: string): Grouped => ({
+  const [time, keys, endpoints] = await Promise.all([way("time"), way("keys"), way("endpoints")]);
+  return { time, keys, endpoints };
+}
+
+type WayRow = { t?: Date | string | number; cls: string; k?: string; route?: string; method?: string; n: unknown };
+
+/** Grouped rows as the charts fold them; `hist` reads a row's histogram, `t` a chart bucket of the time way. */
+function groupsOf(
+  rows: Record<Way, WayRow[]>,
+  g: Granularity,
+  keyIdentity: StatGroups["keyIdentity"],
+  hist: (row: WayRow) => number[],
+): StatGroups {
+  const grouped = (row: WayRow & { lsum?: unknown; lmax?: unknown }, key: string): Grouped => ({
     key,
     cls: row.cls,
+    // Sums come back as numbers (SQLite) or bigint/numeric (PostgreSQL): num() reads both.
     count: num(row.n),
     latencySum: num(row.lsum),
     latencyMax: num(row.lmax),
-    hist: HIST_FIELDS.map((h) => num(row[h])),
+    hist: hist(row),
   });
-  // A rollup's bucket start falls into its chart bucket; a raw row's t already is one (bucketStart keeps it).
-  const ms = (t: SourceRow["t"]) => (typeof t === "number" ? t : toDate(t).getTime());
+  // Rollup bucket starts fall into their chart bucket; a raw row's t already is one (bucketStart keeps it).
+  const ms = (t: WayRow["t"]) => (typeof t === "number" ? t : toDate(t!).getTime());
   return {
-    time: time.map((row) => grouped(row, String(bucketStart(ms(row.t), g.size)))),
-    keys: keys.map((row) => ({ ...grouped(row, row.k), latencySum: 0, latencyMax: 0, hist: [] })),
-    endpoints: endpoints.map((row) => grouped(row, `${row.method} ${row.route}`)),
+    time: rows.time.map((row) => grouped(row, String(bucketStart(ms(row.t), g.size)))),
+    keys: rows.keys.map((row) => ({
+      key: row.k!,
+      cls: row.cls,
+      count: num(row.n),
+      latencySum: 0,
+      latencyMax: 0,
+      hist: [],
+    })),
+    endpoints: rows.endpoints.map((row) => grouped(row, `${row.method} ${row.route}`)),
     keyIdentity,
   };
 }
@@ -163,51 +170,78 @@ async function fromRollups(r: ResolvedLogFilter, g: Granularity): Promise<StatGr
       "latencyMaxMs as lmax",
       ...HIST_FIELDS,
     ]);
-  return sumThreeWays(source, g, "apiKeyId");
+  const s = (c: string) => sql.ref(`s.${c}`);
+  const sums = sql.join([
+    sql`sum(${s("n")}) AS "n"`,
+    sql`sum(${s("lsum")}) AS "lsum"`,
+    sql`max(${s("lmax")}) AS "lmax"`,
+    ...HIST_FIELDS.map((h) => sql`sum(${s(h)}) AS ${sql.id(h)}`),
+  ]);
+  const rows = await groupThreeWays<WayRow>(
+    source,
+    { time: ["t", "cls"], keys: ["k", "cls"], endpoints: ["route", "method", "cls"] },
+    sums,
+    sql`sum(${s("n")}) AS "n"`,
+  );
+  return groupsOf(rows, g, "apiKeyId", (row) => HIST_FIELDS.map((h) => num((row as Record<string, unknown>)[h])));
 }
 
 /** Fine filters (exact status, request id, error code) read raw rows, capped so a chart cannot run away. */
 const RAW_STATS_CAP = 200_000;
 
-/** A raw row's chart bucket, in epoch ms (chart buckets are whole minutes: lib/logs/granularity.ts). */
-function chartBucket(dialect: "sqlite" | "postgresql", size: number): RawBuilder<number> {
+/** A raw row's chart bucket: epoch-aligned, as bucketStart (chart buckets are whole minutes: granularity.ts). */
+function chartBucket(dialect: "sqlite" | "postgresql", size: number): RawBuilder<Date | string | number> {
+  // "timestamp" holds UTC without a zone. date_bin: PostgreSQL 14 or later.
   if (dialect === "postgresql")
-    // "timestamp" holds UTC without a zone: its epoch is the instant's.
-    return sql<number>`(floor(extract(epoch FROM "timestamp") * 1000 / ${sql.lit(size)}) * ${sql.lit(size)})::bigint`;
+    return sql`date_bin(${sql.lit(`${size} milliseconds`)}::interval, "timestamp", timestamp '1970-01-01')`;
   if (size % 1000) throw new Error(`chart buckets are whole seconds, not ${size} ms`);
   // SQLite holds "…+00:00" text; whole seconds suffice for a bucket of whole seconds (floor of floor).
-  return sql<number>`(CAST(strftime('%s', "timestamp") AS INTEGER) / ${sql.lit(size / 1000)}) * ${sql.lit(size)}`;
+  return sql`(CAST(strftime('%s', "timestamp") AS INTEGER) / ${sql.lit(size / 1000)}) * ${sql.lit(size)}`;
 }
 
-/** The histogram bucket of a raw row's latency as columns h0..h11 (1 in its bucket, 0 elsewhere): bucketIndex. */
-const histOfLatency = HIST_FIELDS.map((h, i) => {
-  const upper = BOUNDS_MS[i]!;
-  const lower = i === 0 ? null : BOUNDS_MS[i - 1]!;
-  const above = lower === null ? sql`1 = 1` : sql`"latencyMs" > ${sql.lit(lower)}`;
-  const within = Number.isFinite(upper) ? sql`"latencyMs" <= ${sql.lit(upper)}` : sql`1 = 1`;
-  return sql<number>`CASE WHEN ${above} AND ${within} THEN 1 ELSE 0 END`.as(h);
-});
+/** A raw row's latency histogram bucket (0..11), as bucketIndex computes it. */
+const histBucket = sql<number>`CASE ${sql.join(
+  BOUNDS_MS.slice(0, -1).map((bound, i) => sql`WHEN "latencyMs" <= ${sql.lit(bound)} THEN ${sql.lit(i)}`),
+  sql` `,
+)} ELSE ${sql.lit(BUCKET_COUNT - 1)} END`;
 
-/** Raw rows (the newest RAW_STATS_CAP of them) summed in the database, as if each were a one-request rollup. */
+/**
+ * Raw rows (the newest RAW_STATS_CAP of them) summed in the database: by time and by endpoint, each also by
+ * histogram bucket, so three sums (requests, latency sum and maximum) give the histogram too.
+ */
 async function fromRaw(r: ResolvedLogFilter, g: Granularity): Promise<StatGroups> {
   const logDb = services().logDb;
-  const source = logDb.kysely
+  const k = logDb.kysely;
+  // The cap's sort carries only the columns the sums need.
+  const capped = k
     .selectFrom("RequestLog")
     .where(logRowWhere(r, (ms) => logDb.time(ms)))
+    .select(["timestamp", "statusClass", "keyId", "route", "method", "latencyMs"])
+    .orderBy("timestamp", "desc")
+    .limit(RAW_STATS_CAP);
+  const source = k
+    .selectFrom(capped.as("r"))
     .select((eb) => [
       chartBucket(logDb.dialect, g.size).as("t"),
       "statusClass as cls",
       eb.fn.coalesce("keyId", sql.lit("")).as("k"),
       "route",
       "method",
-      sql.lit(1).as("n"),
-      "latencyMs as lsum",
-      "latencyMs as lmax",
-      ...histOfLatency,
-    ])
-    .orderBy("timestamp", "desc")
-    .limit(RAW_STATS_CAP);
-  return sumThreeWays(source, g, "keyId");
+      "latencyMs as lat",
+      histBucket.as("hb"),
+    ]);
+  const s = (c: string) => sql.ref(`s.${c}`);
+  const rows = await groupThreeWays<WayRow & { hb?: number }>(
+    source,
+    { time: ["t", "cls", "hb"], keys: ["k", "cls"], endpoints: ["route", "method", "cls", "hb"] },
+    sql`count(*) AS "n", sum(${s("lat")}) AS "lsum", max(${s("lat")}) AS "lmax"`,
+    sql`count(*) AS "n"`,
+  );
+  return groupsOf(rows, g, "keyId", (row) => {
+    const hist = new Array<number>(BUCKET_COUNT).fill(0);
+    hist[num((row as { hb?: unknown }).hb)] = num(row.n);
+    return hist;
+  });
 }
 
 function fold(groups: Grouped[]): Map<string, Agg> {

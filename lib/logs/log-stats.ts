@@ -85,37 +85,36 @@ type Way = "time" | "keys" | "endpoints";
 
 /**
  * The rows of `from` (a subquery: time "t", key "k", "route", "method", status class "cls", …) grouped three ways,
- * by the columns `by` lists for each: one scan with GROUPING SETS on PostgreSQL, one GROUP BY per way on SQLite
- * (which has no GROUPING SETS). Only the time way groups by "t" and only the key way by "k", so GROUPING("t", "k")
- * tells PostgreSQL's rows apart. `keySums`: the (fewer) sums the key way needs, where ways are separate queries.
+ * by the columns `by` lists for each, in one statement that reads `from` once: GROUPING SETS on PostgreSQL; on
+ * SQLite, which has none, three GROUP BYs of one materialized copy, UNION ALL. A row's "g" says its way: 1 time,
+ * 2 key, 3 endpoint (on PostgreSQL GROUPING("t", "k"): only the time way groups by "t", only the key way by "k").
  */
 async function groupThreeWays<R>(
   from: Expression<unknown>,
   by: Record<Way, readonly string[]>,
   sums: RawBuilder<unknown>,
-  keySums: RawBuilder<unknown>,
 ): Promise<Record<Way, R[]>> {
   const logDb = services().logDb;
   const cols = (names: readonly string[]) => sql.join(names.map((c) => sql.ref(`s.${c}`)));
-  const source = sql`FROM (${from}) AS "s"`;
-  if (logDb.dialect === "postgresql") {
-    const all = [...new Set(Object.values(by).flat())];
-    const sets = sql.join(Object.values(by).map((names) => sql`(${cols(names)})`));
-    const { rows } = await sql<R & { g: number }>`SELECT ${cols(all)}, GROUPING(${cols(["t", "k"])}) AS "g", ${sums}
-      ${source} GROUP BY GROUPING SETS (${sets})`.execute(logDb.kysely);
-    // GROUPING("t", "k"): 1 (k not grouped) for the time way, 2 for the key way, 3 for the endpoint way.
-    return {
-      time: rows.filter((r) => r.g === 1),
-      keys: rows.filter((r) => r.g === 2),
-      endpoints: rows.filter((r) => r.g === 3),
-    };
-  }
-  const way = (w: Way) =>
-    sql<R>`SELECT ${cols(by[w])}, ${w === "keys" ? keySums : sums} ${source} GROUP BY ${cols(by[w])}`
-      .execute(logDb.kysely)
-      .then((r) => r.rows);
-  const [time, keys, endpoints] = await Promise.all([way("time"), way("keys"), way("endpoints")]);
-  return { time, keys, endpoints };
+  const all = [...new Set(Object.values(by).flat())];
+  const query =
+    logDb.dialect === "postgresql"
+      ? sql<R & { g: number }>`SELECT ${cols(all)}, GROUPING(${cols(["t", "k"])}) AS "g", ${sums}
+          FROM ${from} AS "s"
+          GROUP BY GROUPING SETS (${sql.join(Object.values(by).map((names) => sql`(${cols(names)})`))})`
+      : sql<R & { g: number }>`WITH "s" AS MATERIALIZED ${from} ${sql.join(
+          (["time", "keys", "endpoints"] as const).map((w, i) => {
+            const own = all.map((c) => (by[w].includes(c) ? sql.ref(`s.${c}`) : sql`NULL AS ${sql.id(c)}`));
+            return sql`SELECT ${sql.join(own)}, ${sql.lit(i + 1)} AS "g", ${sums} FROM "s" GROUP BY ${cols(by[w])}`;
+          }),
+          sql` UNION ALL `,
+        )}`;
+  const { rows } = await query.execute(logDb.kysely);
+  return {
+    time: rows.filter((r) => r.g === 1),
+    keys: rows.filter((r) => r.g === 2),
+    endpoints: rows.filter((r) => r.g === 3),
+  };
 }
 
 type WayRow = { t?: Date | string | number; cls: string; k?: string; route?: string; method?: string; n: unknown };
@@ -181,7 +180,6 @@ async function fromRollups(r: ResolvedLogFilter, g: Granularity): Promise<StatGr
     source,
     { time: ["t", "cls"], keys: ["k", "cls"], endpoints: ["route", "method", "cls"] },
     sums,
-    sql`sum(${s("n")}) AS "n"`,
   );
   return groupsOf(rows, g, "apiKeyId", (row) => HIST_FIELDS.map((h) => num((row as Record<string, unknown>)[h])));
 }
@@ -235,7 +233,6 @@ async function fromRaw(r: ResolvedLogFilter, g: Granularity): Promise<StatGroups
     source,
     { time: ["t", "cls", "hb"], keys: ["k", "cls"], endpoints: ["route", "method", "cls", "hb"] },
     sql`count(*) AS "n", sum(${s("lat")}) AS "lsum", max(${s("lat")}) AS "lmax"`,
-    sql`count(*) AS "n"`,
   );
   return groupsOf(rows, g, "keyId", (row) => {
     const hist = new Array<number>(BUCKET_COUNT).fill(0);

@@ -85,31 +85,47 @@ type Way = "time" | "keys" | "endpoints";
 
 /**
  * The rows of `from` (a subquery: time "t", key "k", "route", "method", status class "cls", …) grouped three ways,
- * by the columns `by` lists for each, in one statement that reads `from` once: GROUPING SETS on PostgreSQL; on
- * SQLite, which has none, three GROUP BYs of one materialized copy, UNION ALL. A row's "g" says its way: 1 time,
- * 2 key, 3 endpoint (on PostgreSQL GROUPING("t", "k"): only the time way groups by "t", only the key way by "k").
+ * by the columns `by` lists for each. A row's "g" says its way: 1 time, 2 key, 3 endpoint. PostgreSQL reads `from`
+ * once, GROUPING SETS (GROUPING("t", "k"): only the time way groups by "t", only the key way by "k"). SQLite has no
+ * GROUPING SETS: with `readOnce` it groups one materialized copy three times (UNION ALL), for a `from` that costs
+ * a scan and a sort (raw rows); otherwise it runs one GROUP BY per way, each reading `from` again (rollups, read by
+ * index: a copy of them cost more than the two extra reads, measured on 1 M rows).
  */
 async function groupThreeWays<R>(
   from: Expression<unknown>,
   by: Record<Way, readonly string[]>,
   sums: RawBuilder<unknown>,
+  readOnce: boolean,
 ): Promise<Record<Way, R[]>> {
   const logDb = services().logDb;
   const cols = (names: readonly string[]) => sql.join(names.map((c) => sql.ref(`s.${c}`)));
   const all = [...new Set(Object.values(by).flat())];
-  const query =
-    logDb.dialect === "postgresql"
-      ? sql<R & { g: number }>`SELECT ${cols(all)}, GROUPING(${cols(["t", "k"])}) AS "g", ${sums}
-          FROM ${from} AS "s"
-          GROUP BY GROUPING SETS (${sql.join(Object.values(by).map((names) => sql`(${cols(names)})`))})`
-      : sql<R & { g: number }>`WITH "s" AS MATERIALIZED ${from} ${sql.join(
-          (["time", "keys", "endpoints"] as const).map((w, i) => {
-            const own = all.map((c) => (by[w].includes(c) ? sql.ref(`s.${c}`) : sql`NULL AS ${sql.id(c)}`));
-            return sql`SELECT ${sql.join(own)}, ${sql.lit(i + 1)} AS "g", ${sums} FROM "s" GROUP BY ${cols(by[w])}`;
-          }),
-          sql` UNION ALL `,
-        )}`;
-  const { rows } = await query.execute(logDb.kysely);
+  /** One way's GROUP BY of a source named "s", with every column (NULL where the way does not group by it). */
+  const way = (w: Way, g: number, source: RawBuilder<unknown>) => {
+    const own = all.map((c) => (by[w].includes(c) ? sql.ref(`s.${c}`) : sql`NULL AS ${sql.id(c)}`));
+    return sql<R & { g: number }>`SELECT ${sql.join(own)}, ${sql.lit(g)} AS "g", ${sums} FROM ${source}
+      GROUP BY ${cols(by[w])}`;
+  };
+  const ways = [
+    ["time", 1],
+    ["keys", 2],
+    ["endpoints", 3],
+  ] as const;
+  let rows: (R & { g: number })[];
+  if (logDb.dialect === "postgresql") {
+    const sets = sql.join(Object.values(by).map((names) => sql`(${cols(names)})`));
+    ({ rows } = await sql<R & { g: number }>`SELECT ${cols(all)}, GROUPING(${cols(["t", "k"])}) AS "g", ${sums}
+      FROM ${from} AS "s" GROUP BY GROUPING SETS (${sets})`.execute(logDb.kysely));
+  } else if (readOnce) {
+    const union = sql.join(
+      ways.map(([w, g]) => way(w, g, sql`"s"`)),
+      sql` UNION ALL `,
+    );
+    ({ rows } = await sql<R & { g: number }>`WITH "s" AS MATERIALIZED ${from} ${union}`.execute(logDb.kysely));
+  } else {
+    const each = await Promise.all(ways.map(([w, g]) => way(w, g, sql`${from} AS "s"`).execute(logDb.kysely)));
+    rows = each.flatMap((r) => r.rows);
+  }
   return {
     time: rows.filter((r) => r.g === 1),
     keys: rows.filter((r) => r.g === 2),
@@ -180,6 +196,7 @@ async function fromRollups(r: ResolvedLogFilter, g: Granularity): Promise<StatGr
     source,
     { time: ["t", "cls"], keys: ["k", "cls"], endpoints: ["route", "method", "cls"] },
     sums,
+    false,
   );
   return groupsOf(rows, g, "apiKeyId", (row) => HIST_FIELDS.map((h) => num((row as Record<string, unknown>)[h])));
 }
@@ -233,6 +250,7 @@ async function fromRaw(r: ResolvedLogFilter, g: Granularity): Promise<StatGroups
     source,
     { time: ["t", "cls", "hb"], keys: ["k", "cls"], endpoints: ["route", "method", "cls", "hb"] },
     sql`count(*) AS "n", sum(${s("lat")}) AS "lsum", max(${s("lat")}) AS "lmax"`,
+    true,
   );
   return groupsOf(rows, g, "keyId", (row) => {
     const hist = new Array<number>(BUCKET_COUNT).fill(0);

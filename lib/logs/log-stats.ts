@@ -85,8 +85,8 @@ type Way = "time" | "keys" | "endpoints";
 
 /**
  * The rows of `from` (a subquery: time "t", key "k", "route", "method", status class "cls", …) grouped three ways,
- * by the columns `by` lists for each. A row's "g" says its way: 1 time, 2 key, 3 endpoint. PostgreSQL reads `from`
- * once, GROUPING SETS (GROUPING("t", "k"): only the time way groups by "t", only the key way by "k"). SQLite has no
+ * by the columns `by` lists for each. PostgreSQL reads `from` once, GROUPING SETS; its "g" (GROUPING("t", "k"):
+ * only the time way groups by "t", only the key way by "k") says a row's way: 1 time, 2 key, 3 endpoint. SQLite has no
  * GROUPING SETS: with `readOnce` it groups one materialized copy three times (UNION ALL), for a `from` that costs
  * a scan and a sort (raw rows); otherwise it runs one GROUP BY per way, each reading `from` again (rollups, read by
  * index: a copy of them cost more than the two extra reads, measured on 1 M rows).
@@ -101,31 +101,36 @@ async function groupThreeWays<R>(
   const cols = (names: readonly string[]) => sql.join(names.map((c) => sql.ref(`s.${c}`)));
   const all = [...new Set(Object.values(by).flat())];
   /** One way's GROUP BY of a source named "s", with every column (NULL where the way does not group by it). */
-  const way = (w: Way, g: number, source: RawBuilder<unknown>) => {
+  const way = (w: Way, g: number) => {
     const own = all.map((c) => (by[w].includes(c) ? sql.ref(`s.${c}`) : sql`NULL AS ${sql.id(c)}`));
-    return sql<R & { g: number }>`SELECT ${sql.join(own)}, ${sql.lit(g)} AS "g", ${sums} FROM ${source}
-      GROUP BY ${cols(by[w])}`;
+    return sql`SELECT ${sql.join(own)}, ${sql.lit(g)} AS "g", ${sums} FROM "s" GROUP BY ${cols(by[w])}`;
   };
   const ways = [
     ["time", 1],
     ["keys", 2],
     ["endpoints", 3],
   ] as const;
-  let rows: (R & { g: number })[];
-  if (logDb.dialect === "postgresql") {
-    const sets = sql.join(Object.values(by).map((names) => sql`(${cols(names)})`));
-    ({ rows } = await sql<R & { g: number }>`SELECT ${cols(all)}, GROUPING(${cols(["t", "k"])}) AS "g", ${sums}
-      FROM ${from} AS "s" GROUP BY GROUPING SETS (${sets})`.execute(logDb.kysely));
-  } else if (readOnce) {
-    const union = sql.join(
-      ways.map(([w, g]) => way(w, g, sql`"s"`)),
-      sql` UNION ALL `,
+  if (logDb.dialect === "sqlite" && !readOnce) {
+    // Only the way's own columns, and for the key way only the requests: what the old three queries read.
+    const [time, keys, endpoints] = await Promise.all(
+      ways.map(([w]) =>
+        sql<R>`SELECT ${cols(by[w])}, ${w === "keys" ? sql`sum(${sql.ref("s.n")}) AS "n"` : sums}
+          FROM ${from} AS "s" GROUP BY ${cols(by[w])}`
+          .execute(logDb.kysely)
+          .then((r) => r.rows),
+      ),
     );
-    ({ rows } = await sql<R & { g: number }>`WITH "s" AS MATERIALIZED ${from} ${union}`.execute(logDb.kysely));
-  } else {
-    const each = await Promise.all(ways.map(([w, g]) => way(w, g, sql`${from} AS "s"`).execute(logDb.kysely)));
-    rows = each.flatMap((r) => r.rows);
+    return { time: time!, keys: keys!, endpoints: endpoints! };
   }
+  const query =
+    logDb.dialect === "postgresql"
+      ? sql<R & { g: number }>`SELECT ${cols(all)}, GROUPING(${cols(["t", "k"])}) AS "g", ${sums}
+          FROM ${from} AS "s" GROUP BY GROUPING SETS (${sql.join(Object.values(by).map((names) => sql`(${cols(names)})`))})`
+      : sql<R & { g: number }>`WITH "s" AS MATERIALIZED ${from} ${sql.join(
+          ways.map(([w, g]) => way(w, g)),
+          sql` UNION ALL `,
+        )}`;
+  const { rows } = await query.execute(logDb.kysely);
   return {
     time: rows.filter((r) => r.g === 1),
     keys: rows.filter((r) => r.g === 2),

@@ -207,6 +207,8 @@ export async function signIn(baseUrl: string, email: string, password: string): 
     redirect: "manual",
     headers: {
       "content-type": "application/x-www-form-urlencoded",
+      // The dashboard refuses a session request that names no origin (cross-site protection), as a browser's would.
+      origin: baseUrl,
       cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; "),
     },
     body: new URLSearchParams({ csrfToken, email, password, json: "true" }),

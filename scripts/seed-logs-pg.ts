@@ -70,7 +70,9 @@ export class PostgresBulkSeed {
     for (const [day, rows] of byDay) {
       const table = sql.table(partitionName(new Date(day)));
       if (!this.days.has(day)) {
-        await sql`CREATE TABLE ${table} (LIKE ${sql.table(LOG_TABLE)} INCLUDING DEFAULTS)`.execute(k);
+        await sql`CREATE TABLE ${table} (LIKE ${sql.table(LOG_TABLE)} INCLUDING DEFAULTS INCLUDING STATISTICS)`.execute(
+          k,
+        );
         this.days.add(day);
       }
       // COPY in text format: the cheapest way in for both this process and the server.

@@ -207,7 +207,15 @@ class PostgresLog implements PostgresLogDb {
   constructor(url: string, poolSize: number, onPoolError: (err: Error) => void) {
     // No JIT for the log's reads: the planner's cost estimates for aggregates over big partitions pass
     // jit_above_cost, and compiling then costs more than the query itself (BENCHMARKS.md section 8).
-    this.pool = new pg.Pool({ connectionString: url, max: poolSize, types: postgresTypes, options: "-c jit=off" });
+    // work_mem 16 MB: a chart's GROUPING SETS over ~50,000 rollup rows is estimated at a few MB of groups; under
+    // the default 4 MB the planner sorts the rows for one of its groupings instead of hashing all three (about
+    // twice the work), and the capped raw rows of an exact-status chart sort on disk.
+    this.pool = new pg.Pool({
+      connectionString: url,
+      max: poolSize,
+      types: postgresTypes,
+      options: "-c jit=off -c work_mem=16MB",
+    });
     // An idle connection the server ends (a restart, a failover, an administrator) is an 'error' event on the pool:
     // without a listener Node treats it as uncaught and the process exits. The pool drops that connection itself.
     this.pool.on("error", onPoolError);

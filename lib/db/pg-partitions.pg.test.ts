@@ -86,6 +86,25 @@ describe("ensurePartitions", () => {
     expect(await ensurePartitions(pool, D1, 4)).toEqual({ created: ["RequestLog_p20261204"], movedRows: 0 });
   });
 
+  it("gives each new day the status -> status class dependency statistics (exact-status filters' estimates)", async () => {
+    await ensurePartitions(pool, D1, 1);
+    const stats = async (table: string) =>
+      (
+        await pool.query<{ kinds: string[]; columns: string[] }>(
+          `SELECT s.stxkind::text[] AS kinds,
+             array(SELECT a.attname::text FROM unnest(s.stxkeys) k JOIN pg_attribute a
+                     ON a.attrelid = s.stxrelid AND a.attnum = k ORDER BY a.attname) AS columns
+           FROM pg_statistic_ext s WHERE s.stxrelid = $1::regclass`,
+          [`"${table}"`],
+        )
+      ).rows;
+    const dependency = [{ kinds: ["f"], columns: ["status", "statusClass"] }];
+    expect(await stats("RequestLog")).toEqual(dependency);
+    expect(await stats(partitionName(D1))).toEqual(dependency);
+    // The partitions the migrations found (the DEFAULT one) got theirs too.
+    expect(await stats(DEFAULT_PARTITION)).toEqual(dependency);
+  });
+
   it("routes rows by day, to the millisecond at midnight", async () => {
     await ensurePartitions(pool, D1, 2);
     await insertLog("req_last", new Date(D1.getTime() + DAY - 1));

@@ -129,7 +129,7 @@ async function createDayPartition(c: pg.ClientBase, start: Date, end: Date): Pro
   const name = partitionName(start);
   const range = `"timestamp" >= ${tsLiteral(start)} AND "timestamp" < ${tsLiteral(end)}`;
   await c.query(
-    `CREATE TABLE ${q(name)} (LIKE ${q(LOG_TABLE)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE,
+    `CREATE TABLE ${q(name)} (LIKE ${q(LOG_TABLE)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING STATISTICS,
        CONSTRAINT ${q(`${name}_range`)} CHECK (${range}))`,
   );
   // Writers wait from here to the commit (readers do not): an insert that had already routed its row to the

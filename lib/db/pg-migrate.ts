@@ -64,6 +64,7 @@ export async function migratePostgres(
   const client = new pg.Client({ connectionString: url, application_name: "keyward-migrate" });
   await client.connect();
   try {
+    await assertSupportedVersion(client);
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
     try {
       return await applyPending(client, migrations, opts.log ?? (() => {}));
@@ -72,6 +73,18 @@ export async function migratePostgres(
     }
   } finally {
     await client.end();
+  }
+}
+
+/** The oldest PostgreSQL Keyward runs on: charts bucket time with date_bin (14). */
+export const MIN_PG_VERSION = 14;
+
+/** Refuse an older server at start, in one sentence, rather than failing on the first chart. */
+export async function assertSupportedVersion(client: Pick<pg.Client, "query">): Promise<void> {
+  const { rows } = await client.query<{ server_version_num: string }>("SHOW server_version_num");
+  const major = Math.floor(Number(rows[0]?.server_version_num) / 10_000);
+  if (major < MIN_PG_VERSION) {
+    throw new Error(`Keyward needs PostgreSQL ${MIN_PG_VERSION} or later; this server is PostgreSQL ${major}.`);
   }
 }
 

@@ -16,6 +16,8 @@ type Run = {
   errors: number;
   requests: number;
   serverCpuUsPerRequest: number;
+  /** PostgreSQL only: CPU of the server's own database connections (their backend processes), per request. */
+  dbCpuUsPerRequest?: number;
 };
 
 /**
@@ -28,6 +30,41 @@ function serverCpuUs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLOCK_TICKS;
 }
 
+function procCpuUs(pid: number | string): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLOCK_TICKS;
+}
+
+/**
+ * CPU of the PostgreSQL backends connected to the bench database (their process title names it), keyed by pid:
+ * what the database spends on the server's queries (the request log's flushes, the handler's reads). Null on SQLite.
+ */
+const DB_NAME = process.env.DATABASE_URL?.startsWith("postgres")
+  ? decodeURIComponent(new URL(process.env.DATABASE_URL).pathname.slice(1))
+  : null;
+function dbBackendsCpu(): Map<string, number> | null {
+  if (!DB_NAME) return null;
+  const out = new Map<string, number>();
+  for (const pid of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const title = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      if (title.startsWith("postgres:") && title.split(" ").includes(DB_NAME)) out.set(pid, procCpuUs(pid));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** CPU the backends used between two samples (a backend that ended meanwhile is not counted). */
+function dbCpuBetween(before: Map<string, number> | null, after: Map<string, number> | null): number | undefined {
+  if (!before || !after) return undefined;
+  let total = 0;
+  for (const [pid, cpu] of after) total += cpu - (before.get(pid) ?? 0);
+  return total;
+}
+
 function load(
   url: string,
   headers: Record<string, string>,
@@ -36,6 +73,7 @@ function load(
   pid: number,
 ): Promise<Run> {
   const cpuBefore = serverCpuUs(pid);
+  const dbBefore = dbBackendsCpu();
   return new Promise((resolve, reject) => {
     autocannon({ url, headers, duration: seconds, connections, pipelining: 1 }, (err, r) => {
       if (err) return reject(err);
@@ -47,6 +85,9 @@ function load(
         errors: r.errors,
         requests: r.requests.total,
         serverCpuUsPerRequest: (serverCpuUs(pid) - cpuBefore) / Math.max(1, r.requests.total),
+        ...(dbBefore
+          ? { dbCpuUsPerRequest: dbCpuBetween(dbBefore, dbBackendsCpu())! / Math.max(1, r.requests.total) }
+          : {}),
       });
     });
   });
@@ -79,7 +120,7 @@ async function main() {
       .pop()!,
   ) as { keyId: string; secret: string };
 
-  const server = await startBenchServer(dataDir, 3470);
+  const server = await startBenchServer(dataDir, Number(process.env.BENCH_HTTP_PORT) || 3470);
   const guardedUrl = `${server.url}/api/v1/inventory?limit=10`;
   const twinUrl = `${server.url}/api/bench/unguarded-inventory?limit=10`;
   const auth = { "X-API-Key": key.keyId, "X-API-Secret": key.secret };
@@ -106,7 +147,7 @@ async function main() {
     await server.stop();
     const logged = await db().requestLog.count({ where: { keyId: key.keyId } });
     const answered = guarded.reduce((n, r) => n + r.requests, 0);
-    const med = (rs: Run[], k: keyof Run) => median(rs.map((r) => r[k]));
+    const med = (rs: Run[], k: keyof Run) => median(rs.map((r) => r[k] ?? 0));
     console.log(
       JSON.stringify({
         connections,
@@ -130,6 +171,14 @@ async function main() {
           guarded: med(guarded, "serverCpuUsPerRequest"),
           unguarded: med(unguarded, "serverCpuUsPerRequest"),
         },
+        ...(DB_NAME
+          ? {
+              dbCpuUsPerRequest: {
+                guarded: med(guarded, "dbCpuUsPerRequest"),
+                unguarded: med(unguarded, "dbCpuUsPerRequest"),
+              },
+            }
+          : {}),
         guardCpuOverheadUsPerRequest: med(guarded, "serverCpuUsPerRequest") - med(unguarded, "serverCpuUsPerRequest"),
         perRunRatios: guarded.map((g, i) => g.rps / unguarded[i]!.rps),
         serverPeakRssMb: peakRssMb,

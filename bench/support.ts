@@ -119,7 +119,9 @@ export async function startBenchServer(
   env: Record<string, string> = {},
 ): Promise<BenchServer> {
   const script = `require("./scripts/server").startServer({ port: ${port}, host: "127.0.0.1" }).then(() => console.log("ready"))`;
-  const proc = spawn(process.execPath, ["--import", "tsx", "-e", script], {
+  // BENCH_SERVER_NODE_ARGS: extra node flags for the server only (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "-e", script], {
     cwd: ROOT,
     env: {
       ...process.env,

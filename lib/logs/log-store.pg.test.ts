@@ -1,7 +1,8 @@
-import { afterAll, describe, expect, it } from "vitest";
-import { logEntry } from "@/test/fixtures";
-import { openLogDb, type LogDb } from "../db/log-db";
-import { storeLogBatch } from "./log-store";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { keyLogIdentity, logEntry, makeKey, makeUser } from "@/test/fixtures";
+import { db } from "../db";
+import { openLogDb, type LogDb, type PostgresLogDb } from "../db/log-db";
+import { pgArrayLiteral, PG_PREPARED_MAX_ROWS, storeLogBatch } from "./log-store";
 import type { LogEntry } from "./log-entry";
 import { bucketIndex } from "./latency-histogram";
 
@@ -16,7 +17,9 @@ const PER_BATCH = 250;
 const T0 = Date.parse("2026-04-01T10:00:00.000Z");
 
 const writers: LogDb[] = Array.from({ length: WRITERS }, () => openLogDb(process.env.DATABASE_URL!, { poolSize: 2 }));
-afterAll(() => Promise.all(writers.map((w) => w.close())));
+/** One connection: what it prepared is visible to the next query through the same pool. */
+const single = openLogDb(process.env.DATABASE_URL!, { poolSize: 1 }) as PostgresLogDb;
+afterAll(() => Promise.all([...writers, single].map((w) => w.close())));
 
 function batches(route: string): LogEntry[][] {
   const out: LogEntry[][] = [];
@@ -104,5 +107,162 @@ describe("log writes on PostgreSQL", () => {
     const before = await rollupTotals(route);
     expect(await writeConcurrently(all)).toBe(0);
     expect(await rollupTotals(route)).toEqual(before);
+  });
+});
+
+async function rawCount(route: string): Promise<number> {
+  const r = await single.kysely
+    .selectFrom("RequestLog")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("route", "=", route)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+async function minuteCount(route: string): Promise<number> {
+  const r = await single.kysely
+    .selectFrom("RequestRollup")
+    .select((eb) => eb.fn.sum<number>("count").as("n"))
+    .where("route", "=", route)
+    .where("resolution", "=", "minute")
+    .executeTakeFirstOrThrow();
+  return Number(r.n ?? 0);
+}
+
+describe("a flush on PostgreSQL", () => {
+  it("is one statement (no transaction round trips), prepared once per connection", async () => {
+    const query = vi.spyOn(single.pool, "query");
+    const connect = vi.spyOn(single.pool, "connect");
+    try {
+      const route = "/api/v1/one-statement";
+      for (let b = 0; b < 3; b++) {
+        const batch = Array.from({ length: 20 }, (_, i) => logEntry({ route, timestamp: T0 + b * 1000 + i }));
+        const before = query.mock.calls.length;
+        expect(await storeLogBatch(single, batch)).toBe(20);
+        expect(query.mock.calls.length - before).toBe(1);
+      }
+      // pg's Pool.query checks a connection out itself: one per statement, never one held for a transaction.
+      expect(connect.mock.calls.length).toBeLessThanOrEqual(3);
+      const { rows } = await single.pool.query<{ name: string }>(
+        "SELECT name FROM pg_prepared_statements WHERE name LIKE 'keyward_log_batch_%'",
+      );
+      expect(rows).toHaveLength(1);
+      expect(await minuteCount(route)).toBe(60);
+    } finally {
+      query.mockRestore();
+      connect.mockRestore();
+    }
+  });
+
+  it("a big batch goes unprepared (planned for its size) and in parts; every row is stored and counted once", async () => {
+    const route = "/api/v1/big-batch";
+    const n = PG_PREPARED_MAX_ROWS + 50;
+    const batch = Array.from({ length: n }, (_, i) => logEntry({ route, timestamp: T0 + i }));
+    // The same entry twice, in two different parts: stored and counted once.
+    batch.push({ ...batch[3]! });
+    const query = vi.spyOn(single.pool, "query");
+    try {
+      expect(await storeLogBatch(single, batch, { partRows: 400 })).toBe(n);
+      const statements = query.mock.calls.map((c) => c[0] as unknown as { name?: string });
+      expect(statements).toHaveLength(Math.ceil(n / 400));
+      // Parts of 400 rows are within the prepared size; a part above it is sent unnamed.
+      expect(statements.every((q) => q.name?.startsWith("keyward_log_batch_"))).toBe(true);
+      query.mockClear();
+      const again = Array.from({ length: n }, (_, i) => logEntry({ route: `${route}/2`, timestamp: T0 + i }));
+      expect(await storeLogBatch(single, again)).toBe(n);
+      expect(query.mock.calls.map((c) => (c[0] as unknown as { name?: string }).name)).toEqual([undefined]);
+    } finally {
+      query.mockRestore();
+    }
+    expect(await rawCount(route)).toBe(n);
+    expect(await minuteCount(route)).toBe(n);
+    expect(await minuteCount(`${route}/2`)).toBe(n);
+  });
+
+  it("a batch that fails part-way, retried, stores and counts every row once", async () => {
+    const route = "/api/v1/part-failed";
+    const good = Array.from({ length: 12 }, (_, i) => logEntry({ route, timestamp: T0 + i }));
+    // The third part holds a row the table refuses (method is NOT NULL): the first two parts are committed.
+    const bad = logEntry({ route, timestamp: T0 + 100, method: null as unknown as string });
+    await expect(
+      storeLogBatch(single, [...good.slice(0, 8), bad, ...good.slice(8)], { partRows: 4 }),
+    ).rejects.toThrow();
+    expect(await rawCount(route)).toBe(8);
+    expect(await minuteCount(route)).toBe(8);
+    // The writer retries the batch (here without the refused row): only the rows not yet stored are new.
+    expect(await storeLogBatch(single, good, { partRows: 4 })).toBe(4);
+    expect(await rawCount(route)).toBe(12);
+    expect(await minuteCount(route)).toBe(12);
+  });
+
+  it("records the keys' last use and the scopes they exercised, newest first, and a replay changes neither", async () => {
+    const made = await makeKey(await makeUser(), { scopes: ["inventory:read", "offers:write"] });
+    const identity = await keyLogIdentity(made);
+    const route = "/api/v1/usage";
+    const at = (i: number) => T0 + 3_600_000 + i * 1000;
+    const batch = [
+      logEntry({ ...identity, route, timestamp: at(1), scopeUsed: "inventory:read" }),
+      logEntry({ ...identity, route, timestamp: at(5), scopeUsed: "inventory:read" }),
+      logEntry({ ...identity, route, timestamp: at(3), scopeUsed: "offers:write" }),
+      // A refusal is not a use of the key.
+      logEntry({ ...identity, route, timestamp: at(9), status: 403, scopeUsed: null }),
+    ];
+    expect(await storeLogBatch(single, batch)).toBe(4);
+    const check = async () => {
+      const key = await db().apiKey.findUniqueOrThrow({ where: { id: identity.apiKeyId } });
+      expect(key.lastUsedAt?.getTime()).toBe(at(5));
+      const scopes = await db().keyScopeUsage.findMany({
+        where: { apiKeyId: identity.apiKeyId },
+        orderBy: { scope: "asc" },
+      });
+      expect(scopes.map((u) => [u.scope, u.lastUsedAt.getTime()])).toEqual([
+        ["inventory:read", at(5)],
+        ["offers:write", at(3)],
+      ]);
+    };
+    await check();
+    // An older batch replayed later never moves a time back.
+    expect(await storeLogBatch(single, batch.slice(0, 1))).toBe(0);
+    expect(
+      await storeLogBatch(single, [logEntry({ ...identity, route, timestamp: at(2), scopeUsed: "offers:write" })]),
+    ).toBe(1);
+    await check();
+  });
+});
+
+describe("pgArrayLiteral", () => {
+  it("round-trips text (quotes, backslashes, braces, commas, empty, the word NULL) and nulls through PostgreSQL", async () => {
+    const values = [
+      "plain",
+      'a "quoted" word',
+      "back\\slash\\",
+      "{braces},commas",
+      "",
+      "NULL",
+      "  spaced  ",
+      "é ✓ 日本",
+      null,
+    ];
+    const { rows } = await single.pool.query<{ a: (string | null)[] }>("SELECT $1::text[] AS a", [
+      pgArrayLiteral(values),
+    ]);
+    expect(rows[0]!.a).toEqual(values);
+  });
+
+  it("round-trips numbers and timestamps, and an empty array", async () => {
+    const nums = [0, 1.5, -2.25, 1e-7, 12345.678, 3];
+    const { rows } = await single.pool.query<{ d: number[]; i: number[]; e: string[]; t: Date[] }>(
+      "SELECT $1::float8[] AS d, $2::int[] AS i, $3::text[] AS e, $4::timestamp(3)[] AS t",
+      [
+        pgArrayLiteral(nums),
+        pgArrayLiteral([200, 404, 500]),
+        pgArrayLiteral([]),
+        pgArrayLiteral([single.time(T0 + 7)]),
+      ],
+    );
+    expect(rows[0]!.d).toEqual(nums);
+    expect(rows[0]!.i).toEqual([200, 404, 500]);
+    expect(rows[0]!.e).toEqual([]);
+    expect(rows[0]!.t.map((d) => new Date(d).getTime())).toEqual([T0 + 7]);
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
-import pg from "pg";
+import { onAdmin, pgUrl } from "./support/e2e-database";
 import { createKeyWithCli, startKeyward, stopKeyward, type RunningServer } from "./support/server";
 
 /**
@@ -9,16 +9,11 @@ import { createKeyWithCli, startKeyward, stopKeyward, type RunningServer } from 
  * Needs PostgreSQL and Redis (KEYWARD_TEST_PG_URL, KEYWARD_TEST_REDIS_URL): fails, never skips, without them.
  */
 const BASE_PORT = Number(process.env.E2E_PORT) || 3210;
-const PG_ADMIN_URL = process.env.KEYWARD_TEST_PG_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
 const REDIS_URL = process.env.KEYWARD_TEST_REDIS_URL || "redis://127.0.0.1:6379/9";
 
 const run = randomBytes(4).toString("hex");
 const database = `keyward_e2e_cluster_${run}`;
-const databaseUrl = (() => {
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${database}`;
-  return url.toString();
-})();
+const databaseUrl = pgUrl(database);
 const shared: Record<string, string> = {
   DATABASE_URL: databaseUrl,
   REDIS_URL,
@@ -28,16 +23,6 @@ const shared: Record<string, string> = {
   KEYWARD_LOG_FLUSH_MS: "100",
   KEYWARD_METRICS_TOKEN: `cluster-metrics-token-${run}-0123456789`,
 };
-
-async function admin<T>(fn: (client: pg.Client) => Promise<T>, url = PG_ADMIN_URL): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 type Key = { keyId: string; secret: string };
 const auth = (key: Key) => ({ "X-API-Key": key.keyId, "X-API-Secret": key.secret });
@@ -49,7 +34,7 @@ async function get(server: RunningServer, key: Key, path = "/api/v1/inventory?li
 }
 
 async function loggedCounts(requestIds: string[]): Promise<Map<string, number>> {
-  const rows = await admin(
+  const rows = await onAdmin(
     (c) =>
       c.query<{ requestId: string; n: string }>(
         `SELECT "requestId", count(*) AS n FROM "RequestLog" WHERE "requestId" = ANY($1) GROUP BY "requestId"`,
@@ -96,7 +81,7 @@ test.describe.configure({ mode: "serial" });
 test.setTimeout(240_000);
 
 test.beforeAll(async () => {
-  await admin((c) => c.query(`CREATE DATABASE "${database}"`));
+  await onAdmin((c) => c.query(`CREATE DATABASE "${database}"`));
   // Both at once: the migrations, partitions and demo accounts are applied once (an advisory lock orders them).
   [a, b] = await Promise.all([
     startKeyward({ port: BASE_PORT + 31, env: shared }),
@@ -111,14 +96,14 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await Promise.all([a, b].filter(Boolean).map((s) => stopKeyward(s, "SIGTERM").catch(() => undefined)));
-  await admin((c) => c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`));
+  await onAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`));
 });
 
 test("both instances started on one database: migrations applied once, one demo workspace", async () => {
-  const users = await admin((c) => c.query(`SELECT email FROM "User" ORDER BY email`), databaseUrl);
+  const users = await onAdmin((c) => c.query(`SELECT email FROM "User" ORDER BY email`), databaseUrl);
   const emails = users.rows.map((r: { email: string }) => r.email);
   expect(emails.filter((e) => e === "demo@keyward.dev")).toHaveLength(1);
-  const migrations = await admin(
+  const migrations = await onAdmin(
     (c) => c.query(`SELECT migration_name, count(*) AS n FROM "_prisma_migrations" GROUP BY migration_name`),
     databaseUrl,
   );
@@ -148,7 +133,7 @@ test("the expiry sweep runs once per period for the whole cluster, and expires a
   const after = [await jobRuns(a, "expire-keys"), await jobRuns(b, "expire-keys")];
   console.log(`[cluster] expire-keys runs: before ${before}, after A ${after[0]} + B ${after[1]}`);
   expect(after[0]! + after[1]! - before).toBe(1);
-  const audit = await admin(
+  const audit = await onAdmin(
     (c) =>
       c.query(
         `SELECT e.action FROM "AuditEvent" e JOIN "ApiKey" k ON k.id = e."apiKeyId" WHERE k."keyId" = $1 AND e.action = 'expired'`,

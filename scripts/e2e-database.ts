@@ -1,4 +1,4 @@
-import pg from "pg";
+import { onAdmin } from "../e2e/support/e2e-database";
 
 /**
  * `tsx scripts/e2e-database.ts create|drop <name>`: the PostgreSQL database of one e2e run (playwright.config.ts,
@@ -11,16 +11,10 @@ async function main() {
     console.error("usage: tsx scripts/e2e-database.ts create|drop keyward_e2e_<run>");
     process.exit(2);
   }
-  const client = new pg.Client({
-    connectionString: process.env.KEYWARD_TEST_PG_URL || "postgresql://postgres@127.0.0.1:5432/postgres",
-  });
-  await client.connect();
-  try {
+  await onAdmin(async (client) => {
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     if (action === "create") await client.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 main().catch((err: unknown) => {

@@ -15,13 +15,15 @@ export const E2E_ON_POSTGRES = process.env.KEYWARD_E2E_DB === "postgresql";
 process.env.KEYWARD_E2E_RUN ??= randomBytes(4).toString("hex");
 const RUN = process.env.KEYWARD_E2E_RUN;
 
-const PG_ADMIN_URL = process.env.KEYWARD_TEST_PG_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
+/** The PostgreSQL server e2e databases live on (the same setting as the unit suite's). */
+export const PG_ADMIN_URL = process.env.KEYWARD_TEST_PG_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
 
 export const E2E_PG_DATABASE = `keyward_e2e_${RUN}`;
 
 export const E2E_DATA_DIR = path.resolve(process.env.KEYWARD_E2E_DATA_DIR || "e2e/.artifacts/data");
 
-function pgUrl(database: string): string {
+/** The URL of one database on that server. */
+export function pgUrl(database: string): string {
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${database}`;
   return url.toString();
@@ -40,7 +42,8 @@ export function e2eServerDatabaseEnv(): Record<string, string> {
   };
 }
 
-async function onAdmin<T>(fn: (c: pg.Client) => Promise<T>, url = PG_ADMIN_URL): Promise<T> {
+/** Run `fn` with a client of that server (its admin database unless `url` names another), then disconnect. */
+export async function onAdmin<T>(fn: (c: pg.Client) => Promise<T>, url = PG_ADMIN_URL): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

@@ -1,5 +1,6 @@
 import { sessionActor } from "@/app/_server/session";
 import { ApiError, parseOrThrow, toErrorResponse } from "@/lib/errors";
+import { csvDownload } from "@/lib/http/csv-download";
 import { newRequestId } from "@/lib/http/request-id";
 import { queryParams } from "@/lib/http/query-params";
 import { auditFilterInput } from "@/lib/audit/audit-input";
@@ -13,15 +14,7 @@ export async function GET(req: Request): Promise<Response> {
     if (!actor) throw new ApiError("unauthenticated", "Sign in to export the audit trail.");
     const { cursor: _cursor, limit: _limit, ...filters } = queryParams(req);
     const body = await exportAuditCsv(actor, parseOrThrow(auditFilterInput, filters, "query"));
-    const date = new Date().toISOString().slice(0, 10);
-    return new Response(body, {
-      headers: {
-        "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": `attachment; filename="keyward-audit-${date}.csv"`,
-        "Cache-Control": "no-store",
-        "X-Request-Id": requestId,
-      },
-    });
+    return csvDownload(body, "audit", requestId);
   } catch (err) {
     return toErrorResponse(err, requestId);
   }

@@ -1,5 +1,6 @@
 import { sessionActor } from "@/app/_server/session";
 import { ApiError, toErrorResponse } from "@/lib/errors";
+import { csvDownload } from "@/lib/http/csv-download";
 import { newRequestId } from "@/lib/http/request-id";
 import { exportLogsCsv } from "@/lib/logs/export-csv";
 import type { ResolvedRange } from "@/lib/logs/query-logs";
@@ -15,18 +16,11 @@ export async function GET(req: Request): Promise<Response> {
     const seen: { range?: ResolvedRange } = {};
     const body = await exportLogsCsv(actor, filters, { onRange: (r) => (seen.range = r) });
     const { from, to, clamped } = seen.range ?? { from: "", to: "", clamped: false };
-    const date = new Date().toISOString().slice(0, 10);
-    return new Response(body, {
-      headers: {
-        "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": `attachment; filename="keyward-logs-${date}.csv"`,
-        "Cache-Control": "no-store",
-        "X-Request-Id": requestId,
-        // The time range exported, after bounding to the retention window (README: Request log export).
-        "X-Range-From": from,
-        "X-Range-To": to,
-        "X-Range-Clamped": String(clamped),
-      },
+    // The time range exported, after bounding to the retention window (README: Request log export).
+    return csvDownload(body, "logs", requestId, {
+      "X-Range-From": from,
+      "X-Range-To": to,
+      "X-Range-Clamped": String(clamped),
     });
   } catch (err) {
     return toErrorResponse(err, requestId);

@@ -25,6 +25,7 @@ import { Badge } from "@/components/ui/badge";
 import { KeyUsage } from "@/components/logs/key-usage";
 import { Alert } from "@/components/ui/alert";
 import { LocalTime } from "@/components/ui/local-time";
+import { BackLink } from "@/components/ui/back-link";
 
 type Params = { params: Promise<{ keyId: string }> };
 
@@ -77,9 +78,7 @@ export default async function KeyDetailPage({ params }: Params) {
   return (
     <div className="space-y-6">
       <div>
-        <Link href="/keys" className="text-xs text-slate-500 hover:text-slate-800">
-          ← API keys
-        </Link>
+        <BackLink href="/keys">API keys</BackLink>
         <div className="mt-1 flex flex-wrap items-start justify-between gap-3">
           <div className="min-w-0">
             <div className="flex flex-wrap items-center gap-2">

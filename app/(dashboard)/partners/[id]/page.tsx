@@ -21,6 +21,7 @@ import { LogsTable } from "@/components/logs/logs-table";
 import { logsHref } from "@/components/logs/log-params";
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
+import { BackLink } from "@/components/ui/back-link";
 
 type Params = { params: Promise<{ id: string }> };
 
@@ -51,9 +52,7 @@ export default async function PartnerPage({ params }: Params) {
   return (
     <div className="space-y-5">
       <div>
-        <Link href="/partners" className="text-xs text-slate-500 hover:text-slate-800">
-          ← Partners
-        </Link>
+        <BackLink href="/partners">Partners</BackLink>
         <div className="mt-1 flex flex-wrap items-start justify-between gap-3">
           <div className="min-w-0">
             <h1 className="truncate text-xl font-semibold text-slate-900">{partner.name}</h1>

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireSessionActor } from "@/app/_server/session";
 import { rethrowForPage } from "@/app/_server/page-error";
@@ -8,6 +7,7 @@ import { getWebhook } from "@/lib/webhooks/webhook-endpoints";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { DeliveriesList } from "@/components/webhooks/deliveries-list";
+import { BackLink } from "@/components/ui/back-link";
 
 export const metadata: Metadata = { title: "Webhook deliveries" };
 
@@ -24,9 +24,7 @@ export default async function WebhookPage({ params }: { params: Promise<{ id: st
   return (
     <div className="space-y-5">
       <div>
-        <Link href="/webhooks" className="text-xs text-slate-500 hover:text-slate-800">
-          ← Webhooks
-        </Link>
+        <BackLink href="/webhooks">Webhooks</BackLink>
         <h1 className="mt-1 font-mono text-lg font-semibold break-all text-slate-900">{endpoint.url}</h1>
         <p className="text-xs text-slate-500">{endpoint.description ?? endpoint.id}</p>
         <ul className="mt-2 flex flex-wrap gap-1" aria-label="Events">

@@ -1,7 +1,7 @@
-import Link from "next/link";
 import { FindRequestForm } from "@/components/layout/find-request";
 import { Alert } from "@/components/ui/alert";
 import { services } from "@/lib/services";
+import { BackLink } from "@/components/ui/back-link";
 
 /** A request id that is not in the reader's log (another owner's, mistyped, or past retention): one answer for all. */
 export default function RequestNotFound() {
@@ -9,9 +9,7 @@ export default function RequestNotFound() {
   return (
     <div className="space-y-4">
       <div>
-        <Link href="/logs" className="text-xs text-slate-600 hover:text-slate-800">
-          ← Request log
-        </Link>
+        <BackLink href="/logs">Request log</BackLink>
         <h1 className="mt-1 text-xl font-semibold text-slate-900">Request not found</h1>
       </div>
       <div className="max-w-xl space-y-3">

@@ -8,6 +8,7 @@ import { FindRequestForm } from "@/components/layout/find-request";
 import { RequestDetail } from "@/components/logs/request-detail";
 import { Alert } from "@/components/ui/alert";
 import { logsHref } from "@/components/logs/log-params";
+import { BackLink } from "@/components/ui/back-link";
 
 type Params = { params: Promise<{ requestId: string }> };
 
@@ -27,9 +28,7 @@ export default async function RequestPage({ params }: Params) {
   return (
     <div className="space-y-4">
       <div>
-        <Link href="/logs" className="text-xs text-slate-600 hover:text-slate-800">
-          ← Request log
-        </Link>
+        <BackLink href="/logs">Request log</BackLink>
         <h1 className="mt-1 text-xl font-semibold break-all text-slate-900">Request {requestId}</h1>
       </div>
       {found.ok ? (

@@ -24,8 +24,9 @@ export const POSTGRES = {
 /**
  * What `migrate diff --from-migrations <pg> --to-schema-datamodel <pg schema>` reports, and must report exactly:
  * the raw request log is range-partitioned by "timestamp" on PostgreSQL (hand-edited in the init migration),
- * so its primary key is ("timestamp", "id") and its request-id unique index is ("requestId", "timestamp"),
- * which the Prisma schema (shared with SQLite) cannot say. Prisma does not see partitioning itself, nor the
+ * so its primary key is ("timestamp", "id"), which the Prisma schema (shared with SQLite) cannot say, and it has
+ * no request-id unique index (20261130140000_request_log_without_request_id_index: the id is the request id, and
+ * the primary key finds it; lib/logs/log-filter.ts requestIdWhere). Prisma does not see partitioning itself, nor the
  * DEFAULT partition; check-db-schema.ts verifies those on a migrated database.
  * Also PostgreSQL-only, by hand in 20261130050000_log_query_indexes (BENCHMARKS.md section 7): no separate
  * ("timestamp") index (the primary key leads with it), and an ("ownerId", "statusClass", "timestamp") index
@@ -33,9 +34,6 @@ export const POSTGRES = {
  */
 export const KNOWN_PG_DRIFT = `-- DropIndex
 DROP INDEX "RequestLog_ownerId_statusClass_timestamp_idx";
-
--- DropIndex
-DROP INDEX "RequestLog_requestId_timestamp_key";
 
 -- AlterTable
 ALTER TABLE "RequestLog" DROP CONSTRAINT "RequestLog_pkey",

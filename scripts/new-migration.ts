@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     console.error(
       `\nThe PostgreSQL diff touches the request log's partitioning keys beyond the known difference, so it was\n` +
         `written whole: edit ${written[1]} by hand to keep "RequestLog" partitioned\n` +
-        `(primary key ("timestamp", "id"), unique ("requestId", "timestamp")), then run \`npm run db:check\`.`,
+        `(primary key ("timestamp", "id"), no request-id index), then run \`npm run db:check\`.`,
     );
     process.exit(1);
   }

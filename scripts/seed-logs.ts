@@ -6,6 +6,7 @@ import { closeServices, services } from "../lib/services";
 import { ensurePartitions } from "../lib/db/pg-partitions";
 import { PostgresBulkSeed } from "./seed-logs-pg";
 import type { LogEntry } from "../lib/logs/log-entry";
+import { newRequestId } from "../lib/http/request-id";
 import { hashPassword } from "../lib/auth/password";
 import { API_ROUTES, successStatuses } from "../lib/api-routes";
 import { createKeyInput } from "../lib/keys/key-input";
@@ -169,7 +170,7 @@ async function main() {
       const latencyMs = Math.max(0.2, Math.exp(1.1 + 0.6 * normal(random)) * (route.method === "POST" ? 2 : 1));
       const path = route.path.replace("{id}", `cm${Math.floor(random() * 1e9).toString(36)}`);
       batch.push({
-        requestId: `req_seed${Math.floor(stamps[j]!).toString(36)}${randomBytes(6).toString("hex")}`,
+        requestId: newRequestId(Math.floor(stamps[j]!)),
         timestamp: Math.floor(stamps[j]!),
         apiKeyId: known ? key.apiKeyId : null,
         keyId: key.keyId,

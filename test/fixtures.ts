@@ -10,6 +10,7 @@ import type { Scope } from "@/lib/scopes";
 import type { LogEntry } from "@/lib/logs/log-entry";
 import { logPageInput, type LogPageInput } from "@/lib/logs/log-query-input";
 import { createLogger, type Logger } from "@/lib/logging/logger";
+import { newRequestId } from "@/lib/http/request-id";
 
 export type UserActor = Extract<Actor, { kind: "user" }>;
 
@@ -135,9 +136,10 @@ export async function keyTableCounts() {
 }
 
 /** A request-log entry with neutral defaults; a test overrides the fields it measures. */
+/** A log entry as the guard records it: by default its request id carries its timestamp, as issued ids do. */
 export function logEntry(over: Partial<LogEntry> & { timestamp: number }): LogEntry {
   return {
-    requestId: `req_test_${randomUUID()}`,
+    requestId: newRequestId(over.timestamp),
     apiKeyId: null,
     keyId: null,
     keyName: null,

@@ -23,7 +23,7 @@ async function insertLog(requestId: string, at: Date): Promise<number> {
   const res = await pool.query(
     `INSERT INTO "RequestLog" ("id", "requestId", "timestamp", "method", "route", "path", "status", "statusClass", "latencyMs")
      VALUES ($1, $1, $2, 'GET', '/api/v1/inventory', '/api/v1/inventory', 200, '2xx', 1)
-     ON CONFLICT ("requestId", "timestamp") DO NOTHING`,
+     ON CONFLICT ("timestamp", "id") DO NOTHING`,
     [requestId, at.toISOString().replace("T", " ").replace("Z", "")],
   );
   return res.rowCount ?? 0;

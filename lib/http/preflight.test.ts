@@ -93,10 +93,18 @@ describe("preflightLogEntry", () => {
           "x-keyward-client-ip": "203.0.113.9",
         }),
       },
-      { requestId: "req_1", status: 405, errorCode: "method_not_allowed", route: null, latencyMs: 1 },
+      {
+        requestId: "req_1",
+        receivedAt: 1_800_000_000_000,
+        status: 405,
+        errorCode: "method_not_allowed",
+        route: null,
+        latencyMs: 1,
+      },
     );
     expect(entry).toMatchObject({
       requestId: "req_1",
+      timestamp: 1_800_000_000_000,
       method: "TRACE",
       route: "(no route)",
       path: `/api/v1/offers/${REDACTED_SECRET}`,
@@ -113,7 +121,7 @@ describe("preflightLogEntry", () => {
   it("never records a secret sent as the key id", () => {
     const entry = preflightLogEntry(
       { method: "GET", url: "/api/v1/nope", headers: new Headers({ "x-api-key": generateSecret("test") }) },
-      { requestId: "req_2", status: 404, errorCode: "not_found", route: null, latencyMs: 0 },
+      { requestId: "req_2", receivedAt: Date.now(), status: 404, errorCode: "not_found", route: null, latencyMs: 0 },
     );
     expect(entry.keyId).toBeNull();
   });

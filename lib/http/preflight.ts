@@ -140,13 +140,21 @@ function toHeaders(req: IncomingMessage): Headers {
  */
 export function preflightLogEntry(
   req: { method: string; url: string; headers: Headers },
-  outcome: { requestId: string; status: number; errorCode: string | null; route: string | null; latencyMs: number },
+  outcome: {
+    requestId: string;
+    /** When the request arrived (ms), the time its id carries: the log is stamped with arrival, as the guard does. */
+    receivedAt: number;
+    status: number;
+    errorCode: string | null;
+    route: string | null;
+    latencyMs: number;
+  },
 ): LogEntry {
   const credentials = readCredentials(req.headers);
   const queryAt = req.url.indexOf("?");
   return {
     requestId: outcome.requestId,
-    timestamp: Date.now(),
+    timestamp: outcome.receivedAt,
     apiKeyId: null,
     keyId: credentials.kind === "none" ? null : loggableKeyId(credentials.keyId),
     keyName: null,
@@ -173,13 +181,15 @@ export async function answerPreflightRefusal(
   verdict: Extract<Preflight, { kind: "refuse" }>,
 ): Promise<void> {
   const started = performance.now();
-  const requestId = newRequestId();
+  const receivedAt = Date.now();
+  const requestId = newRequestId(receivedAt);
   const response = toErrorResponse(verdict.error, requestId);
   if (verdict.logged) {
     const entry = preflightLogEntry(
       { method: req.method ?? "", url: req.url ?? "", headers: toHeaders(req) },
       {
         requestId,
+        receivedAt,
         status: response.status,
         errorCode: verdict.error.code,
         route: verdict.route,

@@ -17,3 +17,16 @@ export function newRequestId(now = Date.now()): string {
   offset += ID_BYTES;
   return `req_${now.toString(36)}${random}`;
 }
+
+const ISSUED_ID = new RegExp(`^req_([0-9a-z]{1,11})[0-9a-f]{${ID_BYTES * 2}}$`);
+
+/**
+ * When an id newRequestId issued was made (ms), or null for anything else: the request log finds a request by
+ * its id through the time it carries, since its entry is stamped with that same moment (the guard) or just after.
+ */
+export function requestIdIssuedAt(requestId: string): number | null {
+  const match = ISSUED_ID.exec(requestId);
+  if (!match) return null;
+  const ms = parseInt(match[1]!, 36);
+  return Number.isSafeInteger(ms) ? ms : null;
+}

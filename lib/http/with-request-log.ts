@@ -25,13 +25,15 @@ async function errorCodeOf(response: Response): Promise<string | null> {
 export function withRequestLog(route: UnguardedPath, handler: (req: Request, requestId: string) => Promise<Response>) {
   return async (req: Request): Promise<Response> => {
     const started = performance.now();
-    const requestId = newRequestId();
+    const receivedAt = Date.now();
+    const requestId = newRequestId(receivedAt);
     const response = await handler(req, requestId);
     const url = new URL(req.url);
     const entry = preflightLogEntry(
       { method: req.method, url: url.pathname + url.search, headers: req.headers },
       {
         requestId,
+        receivedAt,
         status: response.status,
         errorCode: await errorCodeOf(response),
         route,

@@ -3,6 +3,7 @@ import { keyLogIdentity, logEntry, logPage, makeKey, makeUser, rejectionOf } fro
 import { services } from "../services";
 import { getLogEntryOrThrow } from "./get-log-entry";
 import { queryLogs } from "./query-logs";
+import { newRequestId } from "../http/request-id";
 
 const D = 86_400_000;
 
@@ -56,5 +57,27 @@ describe("a request id opens its request whatever the selected range, within ret
     }
     const support = await makeUser("support");
     expect((await getLogEntryOrThrow(support, mine.requestId, now)).requestId).toBe(mine.requestId);
+  });
+});
+
+describe("a request is found through the time its id carries", () => {
+  it("finds it within the id's moment; an entry stamped far from its id's time is outside the search", async () => {
+    const owner = await makeUser();
+    const made = await makeKey(owner, { scopes: [] });
+    const now = new Date();
+    const arrived = now.getTime() - 3 * D;
+    const onTime = logEntry({ ...(await keyLogIdentity(made)), requestId: newRequestId(arrived), timestamp: arrived });
+    // Never written by Keyward (every entry is stamped with its id's moment): it shows the lookup is time-bounded.
+    const misdated = logEntry({
+      ...(await keyLogIdentity(made)),
+      requestId: newRequestId(arrived),
+      timestamp: arrived - 2 * D,
+    });
+    await services().logStore.storeBatch([onTime, misdated]);
+
+    expect((await getLogEntryOrThrow(owner, onTime.requestId, now)).requestId).toBe(onTime.requestId);
+    expect((await rejectionOf(getLogEntryOrThrow(owner, misdated.requestId, now))).code).toBe("not_found");
+    const page = await queryLogs(owner, logPage({ range: "30d", requestId: misdated.requestId }), now);
+    expect(page.data).toEqual([]);
   });
 });

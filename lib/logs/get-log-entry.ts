@@ -5,6 +5,7 @@ import { services } from "../services";
 import { LOG_ROW_COLUMNS, toLogRow, type LogRow } from "./query-logs";
 import { parseRefusal } from "./refusal-detail";
 import { retentionStart } from "./retention";
+import { requestIdWhere } from "./log-filter";
 import type { RefusalDetail } from "./log-entry";
 
 /** One request with what its detail shows: the row, and for a refusal what the partner was told and why. */
@@ -21,7 +22,7 @@ export async function getLogEntryOrThrow(actor: Actor, requestId: string, now = 
   const row = await logDb.kysely
     .selectFrom("RequestLog")
     .select([...LOG_ROW_COLUMNS, "refusal"])
-    .where("requestId", "=", requestId)
+    .where((eb) => requestIdWhere(eb, requestId, (ms) => logDb.time(ms)))
     .where("timestamp", ">=", logDb.time(retentionStart(now).getTime()))
     .$if(owner !== null, (q) => q.where("ownerId", "=", owner!))
     .$if(environment !== null, (q) => q.where("environment", "=", environment!))

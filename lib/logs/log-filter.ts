@@ -7,6 +7,7 @@ import type { LogFilterInput } from "./log-query-input";
 import { boundTimeRange, resolveTimeRange, type BoundedTimeRange, type TimeRange } from "./time-range";
 import { retentionDays } from "./retention";
 import { statusClass } from "./log-entry";
+import { requestIdIssuedAt } from "../http/request-id";
 
 /**
  * A log filter with the owner resolved: what every read of the log (pages, charts, CSV export) builds its WHERE
@@ -100,6 +101,27 @@ function classesOf(r: ResolvedLogFilter): string[] {
 /** "No such user" is spelled once: a condition no row meets. */
 const NOTHING = sql<SqlBool>`1 = 0`;
 
+/** How far from the time its id carries a request's entry may be stamped (both are its arrival, to the ms). */
+const STAMP_BEFORE_ID_MS = 1_000;
+const STAMP_AFTER_ID_MS = 60_000;
+
+/**
+ * The rows of one request id. The id is also the row id (log-store's logValues), and an id Keyward issued carries
+ * its request's arrival, which its entry is stamped with: the primary key ("timestamp", "id") finds it in one short
+ * range (one partition on PostgreSQL), so the log needs no request-id index, which every insert would pay for. An
+ * id of another shape is looked for across the whole range.
+ */
+export function requestIdWhere(eb: LogEb, requestId: string, time: Bound): Expression<SqlBool> {
+  const at = requestIdIssuedAt(requestId);
+  return eb.and([
+    eb("id", "=", requestId),
+    eb("requestId", "=", requestId),
+    ...(at === null
+      ? []
+      : [eb("timestamp", ">=", time(at - STAMP_BEFORE_ID_MS)), eb("timestamp", "<", time(at + STAMP_AFTER_ID_MS))]),
+  ]);
+}
+
 /** The raw rows a filter selects: pages, raw charts and the CSV export all use this. */
 export function logRowWhere(r: ResolvedLogFilter, time: Bound) {
   return (eb: LogEb): Expression<SqlBool> => {
@@ -114,7 +136,7 @@ export function logRowWhere(r: ResolvedLogFilter, time: Bound) {
     if (r.partners.length) and.push(eb("partner", "in", r.partners));
     if (r.methods.length) and.push(eb("method", "in", r.methods));
     if (r.routes.length) and.push(eb("route", "in", r.routes));
-    if (r.requestId) and.push(eb("requestId", "=", r.requestId));
+    if (r.requestId) and.push(requestIdWhere(eb, r.requestId, time));
     if (r.errorCode) and.push(eb("errorCode", "=", r.errorCode));
     if (r.statusClasses.length || r.statuses.length) {
       const either: Expression<SqlBool>[] = [];

@@ -301,8 +301,8 @@ type BatchParam = (typeof SENT)[number] | (typeof USAGE_PARAMS)[number];
 
 /**
  * One statement per batch, and no explicit transaction (one statement is atomic): the raw rows from
- * unnest(arrays) (one array parameter per column, however many rows), skipping a replayed entry (same request id
- * and timestamp); the minute and hour rollups of exactly the rows it inserted (RETURNING), grouped by the database
+ * unnest(arrays) (one array parameter per column, however many rows), skipping a replayed entry (same primary
+ * key: timestamp and request id); the minute and hour rollups of exactly the rows it inserted (RETURNING), grouped by the database
  * and upserted in the conflict key's order, so concurrent writers lock rollup rows in the same order (no deadlock)
  * and add to each other's counts; the keys' last use and the scopes they exercised (the newest time of each, which
  * a replay can only repeat: GREATEST); and how many rows it stored. A batch holding the same entry twice stores
@@ -317,7 +317,7 @@ function batchStatementPostgres(k: Kysely<LogTables>) {
     WITH ins AS (
       INSERT INTO "RequestLog" ("id", ${names})
       SELECT s."requestId", s.* FROM unnest(${sql.join(arrays)}) AS s(${names})
-      ON CONFLICT ("requestId", "timestamp") DO NOTHING
+      ON CONFLICT ("timestamp", "id") DO NOTHING
       RETURNING "timestamp", "apiKeyId", "ownerId", "partner", "route", "method", "statusClass", "latencyMs"
     ), roll AS (${rollupsFrom(sql.table("ins"))}
     ), touched AS (

@@ -1,5 +1,4 @@
 import { execFileSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { db } from "../lib/db";
 import path from "node:path";
@@ -7,6 +6,7 @@ import { LogWriter } from "../lib/logs/log-writer";
 import { services } from "../lib/services";
 import type { LogEntry } from "../lib/logs/log-entry";
 import { API_ROUTES } from "../lib/api-routes";
+import { newRequestId } from "../lib/http/request-id";
 
 /**
  * Log ingestion: how many entries per second the writer sustains into the embedded database (spool append +
@@ -63,7 +63,8 @@ async function main() {
     const route = routes[i % routes.length]!;
     const status = i % 17 === 0 ? 403 : i % 29 === 0 ? 429 : 200;
     const entry: LogEntry = {
-      requestId: `req_ingest${i.toString(36)}${randomBytes(4).toString("hex")}`,
+      // Ids as the guard issues them (pooled randomness): a getrandom(2) per entry cost the bench ~4 µs a row.
+      requestId: newRequestId(stampBase + Math.floor(i / 50)),
       timestamp: stampBase + Math.floor(i / 50),
       apiKeyId: key.apiKeyId,
       keyId: key.keyId,
@@ -91,7 +92,7 @@ async function main() {
   const elapsedMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
   const dbAfter = await dbBackendsCpuUs();
-  const stored = await db().requestLog.count({ where: { requestId: { startsWith: "req_ingest" } } });
+  const stored = await db().requestLog.count({ where: { ownerId: "bench-owner" } });
   const rolledUp = await db().requestRollup.aggregate({
     where: { resolution: "minute", ownerId: "bench-owner" },
     _sum: { count: true },

@@ -179,6 +179,113 @@ describe("a flush on PostgreSQL", () => {
     expect(await minuteCount(`${route}/2`)).toBe(n);
   });
 
+  it("sends a batch's parts one at a time (the next is built meanwhile, never sent alongside)", async () => {
+    const route = "/api/v1/pipelined";
+    const n = 1_000;
+    const batch = Array.from({ length: n }, (_, i) => logEntry({ route, timestamp: T0 + i }));
+    const query = single.pool.query.bind(single.pool) as (q: unknown) => Promise<unknown>;
+    let inFlight = 0;
+    let most = 0;
+    let sent = 0;
+    const spy = vi.spyOn(single.pool, "query").mockImplementation(((q: unknown) => {
+      inFlight++;
+      sent++;
+      most = Math.max(most, inFlight);
+      return query(q).finally(() => inFlight--);
+    }) as never);
+    try {
+      expect(await storeLogBatch(single, batch, { partRows: 100 })).toBe(n);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(sent).toBe(10);
+    // Two parts at once would wait on the same rollup rows (and once measured slower, not faster).
+    expect(most).toBe(1);
+    expect(await rawCount(route)).toBe(n);
+    expect(await minuteCount(route)).toBe(n);
+  });
+
+  it("rollups match the stored rows, written fresh and in a replay (bounds, rounding, no key, hour boundary)", async () => {
+    // Latencies on and just off the histogram's bounds (5.0004 is stored as 5.000, in the "<= 5" bucket), keys
+    // and no key, three minutes across an hour boundary, four status classes.
+    const latencies = [1, 1.0004, 2, 4.9996, 5.0004, 10, 25.5, 99.9999, 250, 999.9996, 2500, 4000];
+    const entries = (route: string) =>
+      Array.from({ length: 240 }, (_, i) =>
+        logEntry({
+          route,
+          timestamp: Date.parse("2026-04-01T10:58:30.000Z") + i * 500,
+          apiKeyId: i % 5 === 0 ? null : `key-${i % 3}`,
+          ownerId: i % 5 === 0 ? null : "owner-rollups",
+          partner: i % 5 === 0 ? null : "Partner R",
+          method: i % 2 ? "GET" : "POST",
+          status: [200, 301, 404, 503][i % 4]!,
+          latencyMs: latencies[i % latencies.length]!,
+        }),
+      );
+    const fresh = entries("/api/v1/rollups-fresh");
+    expect(await storeLogBatch(single, fresh)).toBe(fresh.length);
+    // A replay holding one stored row: only the rows it did store are counted.
+    const replayed = entries("/api/v1/rollups-replay");
+    expect(await storeLogBatch(single, replayed.slice(0, 1))).toBe(1);
+    expect(await storeLogBatch(single, replayed)).toBe(replayed.length - 1);
+
+    for (const route of ["/api/v1/rollups-fresh", "/api/v1/rollups-replay"]) {
+      const raw = await single.kysely
+        .selectFrom("RequestLog")
+        .select(["timestamp", "apiKeyId", "ownerId", "partner", "method", "statusClass", "latencyMs"])
+        .where("route", "=", route)
+        .execute();
+      expect(raw).toHaveLength(240);
+      // The reference: the stored rows grouped here, independently of the store.
+      const want = new Map<string, { count: number; sum: number; max: number; hist: number[] }>();
+      for (const r of raw) {
+        const ms = new Date(r.timestamp as unknown as string | Date).getTime();
+        for (const [resolution, size] of [
+          ["minute", 60_000],
+          ["hour", 3_600_000],
+        ] as const) {
+          const k = [resolution, Math.floor(ms / size) * size, r.apiKeyId ?? "", r.method, r.statusClass].join("|");
+          const g = want.get(k) ?? { count: 0, sum: 0, max: 0, hist: new Array<number>(12).fill(0) };
+          g.count++;
+          g.sum += r.latencyMs;
+          g.max = Math.max(g.max, r.latencyMs);
+          g.hist[bucketIndex(r.latencyMs)]!++;
+          want.set(k, g);
+        }
+      }
+      const rollups = await single.kysely.selectFrom("RequestRollup").selectAll().where("route", "=", route).execute();
+      const got = new Map(
+        rollups.map((r) => [
+          [
+            r.resolution,
+            new Date(r.bucketStart as unknown as string | Date).getTime(),
+            r.apiKeyId,
+            r.method,
+            r.statusClass,
+          ].join("|"),
+          {
+            count: r.count,
+            sum: r.latencySumMs,
+            max: r.latencyMaxMs,
+            hist: Array.from({ length: 12 }, (_, h) => (r as unknown as Record<string, number>)[`h${h}`]!),
+            owner: [r.ownerId, r.partner],
+          },
+        ]),
+      );
+      expect([...got.keys()].sort(), route).toEqual([...want.keys()].sort());
+      for (const [k, w] of want) {
+        const g = got.get(k)!;
+        expect({ count: g.count, max: g.max, hist: g.hist }, `${route} ${k}`).toEqual({
+          count: w.count,
+          max: w.max,
+          hist: w.hist,
+        });
+        expect(g.sum, `${route} ${k}`).toBeCloseTo(w.sum, 6);
+        expect(g.owner).toEqual(k.split("|")[2] ? ["owner-rollups", "Partner R"] : ["", ""]);
+      }
+    }
+  });
+
   it("a batch that fails part-way, retried, stores and counts every row once", async () => {
     const route = "/api/v1/part-failed";
     const good = Array.from({ length: 12 }, (_, i) => logEntry({ route, timestamp: T0 + i }));

@@ -61,30 +61,38 @@ type RollupValues = Record<RollupColumn, unknown>;
 /** Columns a later write adds to (never overwrites), so concurrent writers never lose an increment. */
 const ADDED = ["count", "latencySumMs", ...HIST_COLUMNS] as const;
 
+/**
+ * How each column of a raw row is made from an entry: the one definition both stores use (SQLite row by row,
+ * PostgreSQL column by column, straight into each column's array without an object per row).
+ */
+const LOG_VALUE: { [C in LogColumn]: (e: LogEntry, time: (ms: number) => string) => unknown } = {
+  // The request id is unique and time-prefixed: it doubles as the row id (the keyset tie-breaker).
+  id: (e) => e.requestId,
+  requestId: (e) => e.requestId,
+  timestamp: (e, time) => time(e.timestamp),
+  apiKeyId: (e) => e.apiKeyId,
+  keyId: (e) => e.keyId?.slice(0, 64) ?? null,
+  keyName: (e) => e.keyName,
+  partner: (e) => e.partner,
+  ownerId: (e) => e.ownerId,
+  environment: (e) => e.environment,
+  method: (e) => e.method,
+  route: (e) => e.route,
+  path: (e) => e.path.slice(0, 500),
+  status: (e) => e.status,
+  statusClass: (e) => statusClass(e.status),
+  latencyMs: (e) => Math.round(e.latencyMs * 1000) / 1000,
+  ip: (e) => e.ip,
+  userAgent: (e) => e.userAgent?.slice(0, 300) ?? null,
+  errorCode: (e) => e.errorCode,
+  secretSlot: (e) => e.secretSlot,
+  refusal: (e) => (e.refusal ? JSON.stringify(e.refusal) : null),
+};
+
 export function logValues(e: LogEntry, time: (ms: number) => string): LogValues {
-  return {
-    // The request id is unique and time-prefixed: it doubles as the row id (the keyset tie-breaker).
-    id: e.requestId,
-    requestId: e.requestId,
-    timestamp: time(e.timestamp),
-    apiKeyId: e.apiKeyId,
-    keyId: e.keyId?.slice(0, 64) ?? null,
-    keyName: e.keyName,
-    partner: e.partner,
-    ownerId: e.ownerId,
-    environment: e.environment,
-    method: e.method,
-    route: e.route,
-    path: e.path.slice(0, 500),
-    status: e.status,
-    statusClass: statusClass(e.status),
-    latencyMs: Math.round(e.latencyMs * 1000) / 1000,
-    ip: e.ip,
-    userAgent: e.userAgent?.slice(0, 300) ?? null,
-    errorCode: e.errorCode,
-    secretSlot: e.secretSlot,
-    refusal: e.refusal ? JSON.stringify(e.refusal) : null,
-  };
+  const row = {} as LogValues;
+  for (const c of LOG_COLUMNS) row[c] = LOG_VALUE[c](e, time);
+  return row;
 }
 
 /** Minute and hour rollups of a batch, one row per (resolution, bucket, key, route, method, status class). */
@@ -382,12 +390,12 @@ export const PG_PREPARED_MAX_ROWS = 1_000;
 /**
  * A PostgreSQL array literal ('{"a","b",NULL}') of text or numbers, for a `$n::type[]` parameter: what pg's own
  * array serialisation produces, without its per-element type dispatch and two regex replaces (most values have
- * nothing to escape).
+ * nothing to escape). `valueOf` picks each item's value, so a column's literal is built from the entries directly.
  */
-export function pgArrayLiteral(values: readonly unknown[]): string {
+export function pgArrayLiteral<T>(items: readonly T[], valueOf: (item: T) => unknown = (item) => item): string {
   let out = "{";
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
+  for (let i = 0; i < items.length; i++) {
+    const v = valueOf(items[i]!);
     if (i > 0) out += ",";
     if (v === null || v === undefined) out += "NULL";
     else if (typeof v === "number") out += String(v);
@@ -422,7 +430,7 @@ async function storePostgres(
   batch: readonly LogEntry[],
   partRows: number = PG_PART_ROWS,
 ): Promise<number> {
-  const time = (ms: number) => logDb.time(ms);
+  const time = lastTimeCached((ms) => logDb.time(ms));
   const statement = pgStatementFor(logDb);
   // The same entry twice in a batch is stored once: drop the copies here (also across parts).
   const seen = new Set<string>();
@@ -433,31 +441,43 @@ async function storePostgres(
   // Usage of every entry of the batch, not only of the rows stored: a replayed entry can only repeat a time
   // already recorded (GREATEST), so the result is the same, and the statement needs no second round trip.
   const { keys, scopes } = usage(entries);
-  let stored = 0;
-  for (let i = 0; i < entries.length; i += partRows) {
+  const build = (i: number) => {
     const part = entries.slice(i, i + partRows);
-    const columns = SENT.map(() => new Array<unknown>(part.length));
-    for (let r = 0; r < part.length; r++) {
-      const row = logValues(part[r]!, time);
-      for (let c = 0; c < SENT.length; c++) columns[c]![r] = row[SENT[c]!];
-    }
     const values: Record<string, unknown> = {};
-    SENT.forEach((c, j) => (values[c] = pgArrayLiteral(columns[j]!)));
+    for (const c of SENT) values[c] = pgArrayLiteral(part, (e) => LOG_VALUE[c](e, time));
     // Usage goes with the first part.
     const first = i === 0;
-    values.touchKey = pgArrayLiteral(first ? keys.map((k) => k.apiKeyId) : []);
-    values.touchAt = pgArrayLiteral(first ? keys.map((k) => time(k.at)) : []);
-    values.scopeKey = pgArrayLiteral(first ? scopes.map((u) => u.apiKeyId) : []);
-    values.scopeName = pgArrayLiteral(first ? scopes.map((u) => u.scope) : []);
-    values.scopeAt = pgArrayLiteral(first ? scopes.map((u) => time(u.at)) : []);
-    const { rows } = await logDb.pool.query<{ stored: number }>({
+    values.touchKey = pgArrayLiteral(first ? keys : [], (k) => k.apiKeyId);
+    values.touchAt = pgArrayLiteral(first ? keys : [], (k) => time(k.at));
+    values.scopeKey = pgArrayLiteral(first ? scopes : [], (u) => u.apiKeyId);
+    values.scopeName = pgArrayLiteral(first ? scopes : [], (u) => u.scope);
+    values.scopeAt = pgArrayLiteral(first ? scopes : [], (u) => time(u.at));
+    return {
       ...(part.length <= PG_PREPARED_MAX_ROWS ? { name: statement.name } : {}),
       text: statement.sql,
       values: statement.bind(values as Record<BatchParam, unknown>),
-    });
-    stored += rows[0]!.stored;
+    };
+  };
+  const run = (query: ReturnType<typeof build>) =>
+    logDb.pool.query<{ stored: number }>(query).then(({ rows }) => rows[0]!.stored);
+  // Parts run one after another on one connection (two at once only made them wait on the same rollup rows),
+  // but each part's parameters are built while the part before it runs in PostgreSQL.
+  let running = run(build(0));
+  let stored = 0;
+  for (let i = partRows; i < entries.length; i += partRows) {
+    await new Promise((r) => setImmediate(r)); // the part before leaves first
+    const next = build(i);
+    stored += await running;
+    running = run(next);
   }
-  return stored;
+  return stored + (await running);
+}
+
+/** `time` remembering its last answer: a batch's timestamps come in runs of the same millisecond. */
+function lastTimeCached(time: (ms: number) => string): (ms: number) => string {
+  let lastMs = NaN;
+  let last = "";
+  return (ms) => (ms === lastMs ? last : ((lastMs = ms), (last = time(ms))));
 }
 
 /**

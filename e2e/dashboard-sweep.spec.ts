@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect as baseExpect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
@@ -143,13 +144,15 @@ for (const width of WIDTHS) {
     const context = await contextFor(browser, DEMO, width);
     const page = await context.newPage();
     const key = await createKey(page, `Old traffic ${width.name}`, uniqueTag("Old"));
-    // A request from 12 days ago, written as the log writer writes rows (the test cannot wait 12 days).
-    const requestId = `req_e2e_old_${Date.now().toString(36)}${width.name}`;
+    // A request from 12 days ago, written as the log writer writes rows (the test cannot wait 12 days). Its id
+    // has the shape Keyward issues: the request's time (base 36 ms), then 20 hex digits.
+    const atMs = Date.now() - 12 * 86_400_000;
+    const requestId = `req_${atMs.toString(36)}${randomBytes(10).toString("hex")}`;
     const [row] = await e2eSql<{ id: string; ownerId: string }>(
       `SELECT "id", "ownerId" FROM "ApiKey" WHERE "keyId" = ?`,
       [key.keyId],
     );
-    const at = new Date(Date.now() - 12 * 86_400_000).toISOString().replace("Z", "+00:00");
+    const at = new Date(atMs).toISOString().replace("Z", "+00:00");
     await e2eSql(
       `INSERT INTO "RequestLog" ("id", "requestId", "timestamp", "apiKeyId", "keyId", "keyName", "ownerId", "environment",
         "method", "route", "path", "status", "statusClass", "latencyMs", "errorCode", "refusal")

@@ -28,7 +28,7 @@ export const POSTGRES = {
  * no request-id unique index (20261130140000_request_log_without_request_id_index: the id is the request id, and
  * the primary key finds it; lib/logs/log-filter.ts requestIdWhere). Prisma does not see partitioning itself, nor the
  * DEFAULT partition; check-db-schema.ts verifies those on a migrated database.
- * Also PostgreSQL-only, by hand in 20261130050000_log_query_indexes (BENCHMARKS.md section 7): no separate
+ * Also PostgreSQL-only, by hand in 20261130050000_log_query_indexes (BENCHMARKS.md section 8b): no separate
  * ("timestamp") index (the primary key leads with it), and an ("ownerId", "statusClass", "timestamp") index
  * (SQLite keeps its index set, and its ingest rate). Prisma does not see partial indexes (the error-code one).
  */

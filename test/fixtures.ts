@@ -135,8 +135,10 @@ export async function keyTableCounts() {
   return { apiKeys, secrets, audits };
 }
 
-/** A request-log entry with neutral defaults; a test overrides the fields it measures. */
-/** A log entry as the guard records it: by default its request id carries its timestamp, as issued ids do. */
+/**
+ * A request-log entry with neutral defaults; a test overrides the fields it measures. Its request id carries its
+ * timestamp, as the ids Keyward issues do (a request is found by id through that time).
+ */
 export function logEntry(over: Partial<LogEntry> & { timestamp: number }): LogEntry {
   return {
     requestId: newRequestId(over.timestamp),

@@ -19,6 +19,8 @@ export function newRequestId(now = Date.now()): string {
 }
 
 const ISSUED_ID = new RegExp(`^req_([0-9a-z]{1,11})[0-9a-f]{${ID_BYTES * 2}}$`);
+/** The last moment a Date can hold, less the lookup window after it (lib/logs/log-filter.ts requestIdWhere). */
+const LATEST_ISSUE_MS = 8.64e15 - 3_600_000;
 
 /**
  * When an id newRequestId issued was made (ms), or null for anything else: the request log finds a request by
@@ -28,5 +30,5 @@ export function requestIdIssuedAt(requestId: string): number | null {
   const match = ISSUED_ID.exec(requestId);
   if (!match) return null;
   const ms = parseInt(match[1]!, 36);
-  return Number.isSafeInteger(ms) ? ms : null;
+  return ms <= LATEST_ISSUE_MS ? ms : null;
 }

@@ -8,6 +8,10 @@ import { exportLogsCsv, CSV_COLUMNS } from "./export-csv";
 import { queryLogs } from "./query-logs";
 
 const NOW = new Date("2026-11-20T12:00:00.000Z");
+/** Row i's time: spread over 3 days, with some identical timestamps to exercise the tie-breaker. */
+const stampOf = (i: number) => NOW.getTime() - 60_000 - Math.floor(i / 2) * 3_600_000;
+/** Row i's request id, in the issued shape (its time, then 20 hex digits), so it can be looked up by id. */
+const exportId = (i: number) => `req_${stampOf(i).toString(36)}${i.toString(16).padStart(20, "0")}`;
 let alice: UserActor;
 let bob: UserActor;
 let support: UserActor;
@@ -45,9 +49,8 @@ beforeAll(async () => {
     const [method, route] = routes[i % routes.length]!;
     const status = statuses[i % statuses.length]!;
     entries.push({
-      requestId: `req_export_${String(i).padStart(4, "0")}`,
-      // Spread over 3 days, with some identical timestamps to exercise the tie-breaker.
-      timestamp: NOW.getTime() - 60_000 - Math.floor(i / 2) * 3_600_000,
+      requestId: exportId(i),
+      timestamp: stampOf(i),
       apiKeyId: `key-${i % 4}`,
       keyId: `kw_live_exportkey000${i % 4}`,
       keyName: `Key ${i % 4}`,
@@ -80,7 +83,7 @@ describe("CSV export", () => {
     ],
     ["partner and method", { range: "30d", partner: "Acme", method: "POST" }],
     ["route pattern", { range: "7d", route: "/api/v1/offers/{id}" }],
-    ["request id", { range: "30d", requestId: "req_export_0010" }],
+    ["request id", { range: "30d", requestId: exportId(10) }],
     ["custom window", { from: "2026-11-18T00:00:00.000Z", to: "2026-11-19T00:00:00.000Z" }],
   ])("holds exactly the rows the log view pages through: %s", async (_name, filters) => {
     const exported = (await csvRows(alice, filters)).map((r) => r.requestId);
@@ -102,7 +105,7 @@ describe("CSV export", () => {
   });
 
   it("writes every column, ISO timestamps, and neutralises spreadsheet formulas", async () => {
-    const rows = await csvRows(alice, { range: "30d", requestId: "req_export_0005" });
+    const rows = await csvRows(alice, { range: "30d", requestId: exportId(5) });
     expect(rows).toHaveLength(1);
     const row = rows[0]!;
     expect(Object.keys(row)).toEqual([...CSV_COLUMNS]);

@@ -80,4 +80,24 @@ describe("a request is found through the time its id carries", () => {
     const page = await queryLogs(owner, logPage({ range: "30d", requestId: misdated.requestId }), now);
     expect(page.data).toEqual([]);
   });
+
+  it("an entry is found from 1 s before its id's time to just under 60 s after it, and not outside", async () => {
+    const owner = await makeUser();
+    const made = await makeKey(owner, { scopes: [] });
+    const identity = await keyLogIdentity(made);
+    const now = new Date();
+    const t = now.getTime() - D;
+    const stamped = (offset: number) => {
+      const requestId = newRequestId(t);
+      return { offset, entry: logEntry({ ...identity, requestId, timestamp: t + offset }) };
+    };
+    const cases = [stamped(-1_001), stamped(-1_000), stamped(0), stamped(59_999), stamped(60_000)];
+    await services().logStore.storeBatch(cases.map((c) => c.entry));
+    const found = [];
+    for (const c of cases) {
+      const page = await queryLogs(owner, logPage({ range: "30d", requestId: c.entry.requestId }), now);
+      if (page.data.length) found.push(c.offset);
+    }
+    expect(found).toEqual([-1_000, 0, 59_999]);
+  });
 });

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { logEntry } from "@/test/fixtures";
+import { newRequestId } from "../http/request-id";
 import { services } from "../services";
 import { statusClass, type LogEntry } from "./log-entry";
 import { logRowWhere, type ResolvedLogFilter } from "./log-filter";
@@ -39,9 +40,9 @@ let rows: LogEntry[] = [];
 
 beforeAll(async () => {
   const drawn = fc.sample(rowArb, { seed: 1234, numRuns: 400 });
-  rows = drawn.map((r, i) =>
+  // Each row's request id is issued from its timestamp (logEntry), as the guard's are.
+  rows = drawn.map((r) =>
     logEntry({
-      requestId: `req_filter_${String(i).padStart(4, "0")}`,
       timestamp: T0 + r.minute * 60_000,
       ownerId: r.ownerId,
       keyId: r.keyId,
@@ -91,7 +92,10 @@ const filterArb: fc.Arbitrary<ResolvedLogFilter> = fc
     statusClasses: subset(["2xx", "3xx", "4xx", "5xx"]),
     statuses: subset(STATUSES),
     requestId: fc.option(
-      fc.integer({ min: 0, max: 420 }).map((i) => `req_filter_${String(i).padStart(4, "0")}`),
+      // A stored row's id, an issued id no row has, or one Keyward never issues (it matches nothing).
+      fc
+        .integer({ min: 0, max: 420 })
+        .map((i) => (i < rows.length ? rows[i]!.requestId : i % 2 ? newRequestId(T0 + i) : `req_filter_${i}`)),
       {
         nil: undefined,
       },

@@ -106,19 +106,19 @@ const STAMP_BEFORE_ID_MS = 1_000;
 const STAMP_AFTER_ID_MS = 60_000;
 
 /**
- * The rows of one request id. The id is also the row id (log-store's logValues), and an id Keyward issued carries
+ * The rows of one request id. The id is also the row id (log-store's logValues), and an id Keyward issues carries
  * its request's arrival, which its entry is stamped with: the primary key ("timestamp", "id") finds it in one short
  * range (one partition on PostgreSQL), so the log needs no request-id index, which every insert would pay for. An
- * id of another shape is looked for across the whole range.
+ * id of any other shape was never issued: it matches nothing (rather than a scan of the whole log).
  */
 export function requestIdWhere(eb: LogEb, requestId: string, time: Bound): Expression<SqlBool> {
   const at = requestIdIssuedAt(requestId);
+  if (at === null) return NOTHING;
   return eb.and([
     eb("id", "=", requestId),
     eb("requestId", "=", requestId),
-    ...(at === null
-      ? []
-      : [eb("timestamp", ">=", time(at - STAMP_BEFORE_ID_MS)), eb("timestamp", "<", time(at + STAMP_AFTER_ID_MS))]),
+    eb("timestamp", ">=", time(at - STAMP_BEFORE_ID_MS)),
+    eb("timestamp", "<", time(at + STAMP_AFTER_ID_MS)),
   ]);
 }
 

@@ -286,6 +286,28 @@ describe("a flush on PostgreSQL", () => {
     }
   });
 
+  it("a part refused at once (the database down) fails the batch, never as an unhandled rejection", async () => {
+    const batch = Array.from({ length: 30 }, (_, i) => logEntry({ route: "/api/v1/refused", timestamp: T0 + i }));
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    const spy = vi
+      .spyOn(single.pool, "query")
+      .mockImplementation((() => Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:5432"))) as never);
+    try {
+      await expect(storeLogBatch(single, batch, { partRows: 10 })).rejects.toThrow("ECONNREFUSED");
+      // Rejections are reported after the turn they happen in: give them two.
+      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setImmediate(r));
+      // Only the first part was sent: the second waits for it, and the batch stops at its failure.
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+      process.off("unhandledRejection", onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+  });
+
   it("a batch that fails part-way, retried, stores and counts every row once", async () => {
     const route = "/api/v1/part-failed";
     const good = Array.from({ length: 12 }, (_, i) => logEntry({ route, timestamp: T0 + i }));

@@ -89,10 +89,31 @@ const LOG_VALUE: { [C in LogColumn]: (e: LogEntry, time: (ms: number) => string)
   refusal: (e) => (e.refusal ? JSON.stringify(e.refusal) : null),
 };
 
+/** A raw row's values (SQLite's row-by-row insert, the bulk seed): one literal, so every row has one shape. */
 export function logValues(e: LogEntry, time: (ms: number) => string): LogValues {
-  const row = {} as LogValues;
-  for (const c of LOG_COLUMNS) row[c] = LOG_VALUE[c](e, time);
-  return row;
+  const v = LOG_VALUE;
+  return {
+    id: v.id(e, time),
+    requestId: v.requestId(e, time),
+    timestamp: v.timestamp(e, time),
+    apiKeyId: v.apiKeyId(e, time),
+    keyId: v.keyId(e, time),
+    keyName: v.keyName(e, time),
+    partner: v.partner(e, time),
+    ownerId: v.ownerId(e, time),
+    environment: v.environment(e, time),
+    method: v.method(e, time),
+    route: v.route(e, time),
+    path: v.path(e, time),
+    status: v.status(e, time),
+    statusClass: v.statusClass(e, time),
+    latencyMs: v.latencyMs(e, time),
+    ip: v.ip(e, time),
+    userAgent: v.userAgent(e, time),
+    errorCode: v.errorCode(e, time),
+    secretSlot: v.secretSlot(e, time),
+    refusal: v.refusal(e, time),
+  };
 }
 
 /** Minute and hour rollups of a batch, one row per (resolution, bucket, key, route, method, status class). */
@@ -461,14 +482,22 @@ async function storePostgres(
   const run = (query: ReturnType<typeof build>) =>
     logDb.pool.query<{ stored: number }>(query).then(({ rows }) => rows[0]!.stored);
   // Parts run one after another on one connection (two at once only made them wait on the same rollup rows),
-  // but each part's parameters are built while the part before it runs in PostgreSQL.
-  let running = run(build(0));
+  // but each part's parameters are built while the part before it runs in PostgreSQL. A part that fails while
+  // the next is built is awaited (and its error thrown) right after: it must not count as unhandled meanwhile.
+  const settled = (part: Promise<number>) => (part.catch(() => undefined), part);
+  let running = settled(run(build(0)));
   let stored = 0;
   for (let i = partRows; i < entries.length; i += partRows) {
     await new Promise((r) => setImmediate(r)); // the part before leaves first
-    const next = build(i);
+    let next: ReturnType<typeof build>;
+    try {
+      next = build(i);
+    } catch (err) {
+      await running.catch(() => undefined); // nothing of this batch is left in flight when the writer retries it
+      throw err;
+    }
     stored += await running;
-    running = run(next);
+    running = settled(run(next));
   }
   return stored + (await running);
 }

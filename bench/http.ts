@@ -1,7 +1,15 @@
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
 import autocannon from "autocannon";
-import { buildBenchApp, preparedDataDir, median, memoryOf, startBenchServer, tsx } from "./support";
+import {
+  buildBenchApp,
+  cpuBetween,
+  median,
+  memoryOf,
+  postgresBackendsCpu,
+  preparedDataDir,
+  processCpuUs,
+  startBenchServer,
+  tsx,
+} from "./support";
 import { db } from "../lib/db";
 
 /**
@@ -20,50 +28,9 @@ type Run = {
   dbCpuUsPerRequest?: number;
 };
 
-/**
- * Server CPU time (user + system, all threads) from /proc, in microseconds. CPU per request is far steadier
- * than throughput on a shared 2-core machine where the load generator competes for the same cores.
- */
-const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
-function serverCpuUs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLOCK_TICKS;
-}
-
-function procCpuUs(pid: number | string): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLOCK_TICKS;
-}
-
-/**
- * CPU of the PostgreSQL backends connected to the bench database (their process title names it), keyed by pid:
- * what the database spends on the server's queries (the request log's flushes, the handler's reads). Null on SQLite.
- */
-const DB_NAME = process.env.DATABASE_URL?.startsWith("postgres")
-  ? decodeURIComponent(new URL(process.env.DATABASE_URL).pathname.slice(1))
-  : null;
-function dbBackendsCpu(): Map<string, number> | null {
-  if (!DB_NAME) return null;
-  const out = new Map<string, number>();
-  for (const pid of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const title = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-      if (title.startsWith("postgres:") && title.split(" ").includes(DB_NAME)) out.set(pid, procCpuUs(pid));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
-
-/** CPU the backends used between two samples (a backend that ended meanwhile is not counted). */
-function dbCpuBetween(before: Map<string, number> | null, after: Map<string, number> | null): number | undefined {
-  if (!before || !after) return undefined;
-  let total = 0;
-  for (const [pid, cpu] of after) total += cpu - (before.get(pid) ?? 0);
-  return total;
-}
+/** PostgreSQL only: the database the bench server writes to (its backends' CPU is sampled per run). */
+const DATABASE_URL = process.env.DATABASE_URL;
+const onPostgres = postgresBackendsCpu(DATABASE_URL) !== null;
 
 function load(
   url: string,
@@ -72,8 +39,8 @@ function load(
   connections: number,
   pid: number,
 ): Promise<Run> {
-  const cpuBefore = serverCpuUs(pid);
-  const dbBefore = dbBackendsCpu();
+  const cpuBefore = processCpuUs(pid);
+  const dbBefore = postgresBackendsCpu(DATABASE_URL);
   return new Promise((resolve, reject) => {
     autocannon({ url, headers, duration: seconds, connections, pipelining: 1 }, (err, r) => {
       if (err) return reject(err);
@@ -84,9 +51,12 @@ function load(
         non2xx: r.non2xx,
         errors: r.errors,
         requests: r.requests.total,
-        serverCpuUsPerRequest: (serverCpuUs(pid) - cpuBefore) / Math.max(1, r.requests.total),
+        serverCpuUsPerRequest: (processCpuUs(pid) - cpuBefore) / Math.max(1, r.requests.total),
         ...(dbBefore
-          ? { dbCpuUsPerRequest: dbCpuBetween(dbBefore, dbBackendsCpu())! / Math.max(1, r.requests.total) }
+          ? {
+              dbCpuUsPerRequest:
+                cpuBetween(dbBefore, postgresBackendsCpu(DATABASE_URL))! / Math.max(1, r.requests.total),
+            }
           : {}),
       });
     });
@@ -171,7 +141,7 @@ async function main() {
           guarded: med(guarded, "serverCpuUsPerRequest"),
           unguarded: med(unguarded, "serverCpuUsPerRequest"),
         },
-        ...(DB_NAME
+        ...(onPostgres
           ? {
               dbCpuUsPerRequest: {
                 guarded: med(guarded, "dbCpuUsPerRequest"),

@@ -1,5 +1,4 @@
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
+import { cpuBetween, postgresBackendsCpu } from "./support";
 import { db } from "../lib/db";
 import path from "node:path";
 import { LogWriter } from "../lib/logs/log-writer";
@@ -13,30 +12,6 @@ import { newRequestId } from "../lib/http/request-id";
  * buffered batch flush, the production path), and that every one of them is stored (counted afterwards).
  * Offered load is far above what one process's API could produce, so the writer is the bottleneck.
  */
-/**
- * PostgreSQL only: CPU (µs) of the backends connected to this database (process titles name it; Linux /proc).
- * The pool keeps its connections for the whole run, so the difference of two samples is what they spent.
- */
-async function dbBackendsCpuUs(): Promise<number | null> {
-  const url = process.env.DATABASE_URL;
-  if (!url?.startsWith("postgres")) return null;
-  const name = decodeURIComponent(new URL(url).pathname.slice(1));
-  const ticks = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
-  let total = 0;
-  for (const pid of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const title = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-      if (!title.startsWith("postgres:") || !title.split(" ").includes(name)) continue;
-      const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      total += ((Number(f[11]) + Number(f[12])) * 1_000_000) / ticks;
-    } catch {
-      // ended meanwhile
-    }
-  }
-  return total;
-}
-
 async function main() {
   const total = Number(process.env.BENCH_INGEST_ROWS) || 300_000;
   const keys = Array.from({ length: 20 }, (_, i) => ({
@@ -55,7 +30,7 @@ async function main() {
   });
   writer.start();
   const cpuBefore = process.cpuUsage();
-  const dbBefore = await dbBackendsCpuUs();
+  const dbBefore = postgresBackendsCpu(process.env.DATABASE_URL);
   const started = performance.now();
   const stampBase = Date.now();
   for (let i = 0; i < total; i++) {
@@ -91,7 +66,7 @@ async function main() {
   await writer.close();
   const elapsedMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
-  const dbAfter = await dbBackendsCpuUs();
+  const dbCpuUs = cpuBetween(dbBefore, postgresBackendsCpu(process.env.DATABASE_URL));
   const stored = await db().requestLog.count({ where: { ownerId: "bench-owner" } });
   const rolledUp = await db().requestRollup.aggregate({
     where: { resolution: "minute", ownerId: "bench-owner" },
@@ -109,7 +84,7 @@ async function main() {
       failedFlushes: writer.stats.failedFlushes,
       // This process (spool, batching, the driver; on SQLite the database too) and, on PostgreSQL, its backends.
       nodeCpuUsPerRow: (cpu.user + cpu.system) / total,
-      ...(dbBefore !== null && dbAfter !== null ? { dbCpuUsPerRow: (dbAfter - dbBefore) / total } : {}),
+      ...(dbCpuUs !== undefined ? { dbCpuUsPerRow: dbCpuUs / total } : {}),
     }),
   );
 }

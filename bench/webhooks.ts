@@ -1,10 +1,8 @@
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import autocannon from "autocannon";
-import { buildBenchApp, median, preparedDataDir, startBenchServer, tsx } from "./support";
+import { buildBenchApp, median, preparedDataDir, processCpuUs, startBenchServer, tsx } from "./support";
 import { db } from "../lib/db";
 
 /**
@@ -16,14 +14,8 @@ import { db } from "../lib/db";
  */
 type Run = { rps: number; p50Ms: number; p99Ms: number; non2xx: number; requests: number; cpuUsPerRequest: number };
 
-const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
-function serverCpuUs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLOCK_TICKS;
-}
-
 function load(url: string, headers: Record<string, string>, seconds: number, pid: number): Promise<Run> {
-  const before = serverCpuUs(pid);
+  const before = processCpuUs(pid);
   return new Promise((resolve, reject) => {
     autocannon({ url, headers, duration: seconds, connections: 16, pipelining: 1 }, (err, r) => {
       if (err) return reject(err);
@@ -33,7 +25,7 @@ function load(url: string, headers: Record<string, string>, seconds: number, pid
         p99Ms: r.latency.p99,
         non2xx: r.non2xx,
         requests: r.requests.total,
-        cpuUsPerRequest: (serverCpuUs(pid) - before) / Math.max(1, r.requests.total),
+        cpuUsPerRequest: (processCpuUs(pid) - before) / Math.max(1, r.requests.total),
       });
     });
   });

@@ -19,7 +19,7 @@ export function newRequestId(now = Date.now()): string {
 }
 
 const ISSUED_ID = new RegExp(`^req_([0-9a-z]{1,11})[0-9a-f]{${ID_BYTES * 2}}$`);
-/** The last moment a Date can hold, less the lookup window after it (lib/logs/log-filter.ts requestIdWhere). */
+/** The last moment a Date can hold, less an hour: more than any window a lookup adds after an id's time. */
 const LATEST_ISSUE_MS = 8.64e15 - 3_600_000;
 
 /**

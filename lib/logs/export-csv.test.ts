@@ -3,6 +3,7 @@ import { parse } from "csv-parse/sync";
 import type { KyselyPlugin } from "kysely";
 import { logPage, makeUser, overrideServices, type UserActor } from "@/test/fixtures";
 import { services } from "../services";
+import { newRequestId } from "../http/request-id";
 import type { LogEntry } from "./log-entry";
 import { exportLogsCsv, CSV_COLUMNS } from "./export-csv";
 import { queryLogs } from "./query-logs";
@@ -10,8 +11,10 @@ import { queryLogs } from "./query-logs";
 const NOW = new Date("2026-11-20T12:00:00.000Z");
 /** Row i's time: spread over 3 days, with some identical timestamps to exercise the tie-breaker. */
 const stampOf = (i: number) => NOW.getTime() - 60_000 - Math.floor(i / 2) * 3_600_000;
-/** Row i's request id, in the issued shape (its time, then 20 hex digits), so it can be looked up by id. */
-const exportId = (i: number) => `req_${stampOf(i).toString(36)}${i.toString(16).padStart(20, "0")}`;
+/** Row i's request id, issued from its time as the guard issues them (so it can be looked up by id). */
+const ROWS = 120;
+const EXPORT_IDS = Array.from({ length: ROWS }, (_, i) => newRequestId(stampOf(i)));
+const exportId = (i: number) => EXPORT_IDS[i]!;
 let alice: UserActor;
 let bob: UserActor;
 let support: UserActor;
@@ -44,7 +47,7 @@ beforeAll(async () => {
   ] as const;
   const statuses = [200, 201, 401, 403, 404, 429, 500];
   const entries: LogEntry[] = [];
-  for (let i = 0; i < 120; i++) {
+  for (let i = 0; i < ROWS; i++) {
     const owner = i % 3 === 0 ? bob : alice;
     const [method, route] = routes[i % routes.length]!;
     const status = statuses[i % statuses.length]!;

@@ -116,7 +116,6 @@ export function requestIdWhere(eb: LogEb, requestId: string, time: Bound): Expre
   if (at === null) return NOTHING;
   return eb.and([
     eb("id", "=", requestId),
-    eb("requestId", "=", requestId),
     eb("timestamp", ">=", time(at - STAMP_BEFORE_ID_MS)),
     eb("timestamp", "<", time(at + STAMP_AFTER_ID_MS)),
   ]);

@@ -48,6 +48,8 @@ async function openLogWithRows(page: Page, url: string, count: number) {
 
 /** The text of one column in every body row, the column found by its header (the sort arrow left out). */
 async function columnTexts(table: Locator, header: string): Promise<string[]> {
+  // The table may still be rendering (the count above it comes first): read the headers once this one is there.
+  await expect(table.getByRole("columnheader", { name: header }).first()).toBeVisible();
   const headers = (await table.locator("thead th").allInnerTexts()).map((h) => h.replace(/[↕▲▼]/g, "").trim());
   const index = headers.indexOf(header);
   expect(index, `a "${header}" column among ${headers.join(", ")}`).toBeGreaterThanOrEqual(0);

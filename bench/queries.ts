@@ -37,6 +37,7 @@ async function main() {
   const support: Actor = { kind: "user", userId: "bench-support", email: "support@bench", role: "support", ip: null };
   const demoKeys = await db().apiKey.findMany({ where: { ownerId: demo.id }, orderBy: { name: "asc" } });
   const someKey = demoKeys[0]!.keyId;
+  const quietKey = demoKeys.find((k) => k.name === "[seed] Dormant integration")!.keyId;
   const demoRows = await db().requestLog.count({ where: { ownerId: demo.id } });
   const aRequestId = (
     await db().requestLog.findFirstOrThrow({
@@ -55,6 +56,12 @@ async function main() {
     ),
     "30d, one key + exact 403 (user)": await timeIt(() =>
       queryLogs(user, parseOrThrow(logPageInput, { range: "30d", keyId: someKey, status: "403", limit: 50 }, "query")),
+    ),
+    "30d, one quiet key (user)": await timeIt(() =>
+      queryLogs(user, parseOrThrow(logPageInput, { range: "30d", keyId: quietKey, limit: 50 }, "query")),
+    ),
+    "30d, one quiet key across users (support)": await timeIt(() =>
+      queryLogs(support, parseOrThrow(logPageInput, { range: "30d", keyId: quietKey, limit: 50 }, "query")),
     ),
     "30d, partner filter across users (support)": await timeIt(() =>
       queryLogs(support, parseOrThrow(logPageInput, { range: "30d", partner: "Acme Feeds", limit: 50 }, "query")),

@@ -55,9 +55,11 @@ export function isSpike(window: Counts, baseline: Counts): boolean {
 async function countsByKey(
   from: number,
   to: number,
-  opts: { apiKeyIds?: string[]; minRequests?: number },
+  opts: { keys?: { id: string; keyId: string }[]; minRequests?: number },
 ): Promise<Map<string, Counts>> {
   const logDb = services().logDb;
+  const ids = opts.keys?.map((k) => k.id);
+  const publicIds = opts.keys?.map((k) => k.keyId);
   const rows = await logDb.kysely
     .selectFrom("RequestLog")
     .select((eb) => [
@@ -66,7 +68,8 @@ async function countsByKey(
       eb.fn.sum<number | string>(eb.case().when("status", ">=", 400).then(1).else(0).end()).as("errors"),
     ])
     .where("apiKeyId", "is not", null)
-    .$if(opts.apiKeyIds !== undefined, (q) => q.where("apiKeyId", "in", opts.apiKeyIds!))
+    // Both ids of each key select the same rows (a key's public id never changes); the log is indexed by the public one.
+    .$if(ids !== undefined, (q) => q.where("apiKeyId", "in", ids!).where("keyId", "in", publicIds!))
     .where("timestamp", ">=", logDb.time(from))
     .where("timestamp", "<", logDb.time(to))
     .groupBy("apiKeyId")
@@ -95,12 +98,12 @@ export async function recordErrorSpikes(now = new Date()): Promise<ErrorSpike[]>
       status: "active",
       OR: [{ expiresAt: null }, { expiresAt: { gt: end } }],
     },
-    select: { id: true },
+    select: { id: true, keyId: true },
   });
   if (active.length === 0) return [];
   const activeIds = new Set(active.map((k) => k.id));
   const baselines = await countsByKey(start.getTime() - ERROR_SPIKE.baselineMinutes * MINUTE, start.getTime(), {
-    apiKeyIds: [...activeIds],
+    keys: active,
   });
   const spiking = failing.filter(([id, c]) => activeIds.has(id) && isSpike(c, baselines.get(id) ?? NO_TRAFFIC));
   if (spiking.length === 0) return [];

@@ -29,6 +29,8 @@ export async function graceUsage(actor: Actor, keyId: string): Promise<GraceUsag
     .selectFrom("RequestLog")
     .select((eb) => ["ip", eb.fn.countAll<number>().as("requests"), eb.fn.max("timestamp").as("last")])
     .where("apiKeyId", "=", key.id)
+    // The same rows (a key's public id never changes): the log is indexed by the public key id.
+    .where("keyId", "=", key.keyId)
     .where("secretSlot", "=", "previous")
     .where("timestamp", ">=", logDb.time(lastRotation.createdAt.getTime()))
     .groupBy("ip")

@@ -68,6 +68,28 @@ describe("the migration assistant", () => {
     expect((await rejectionOf(replaceLegacyKey(owner, "assist-key-0001", { graceSeconds: 0 }))).code).toBe("conflict");
   });
 
+  it("counts the legacy key's successful requests after its replacement, while its secret is in grace", async () => {
+    const owner = await makeUser();
+    await importLegacyKeys(
+      { kind: "operator", label: "test" },
+      parseImportJson({ keys: [{ email: owner.email, keyId: "assist-key-0003", secret: "assist-secret-3" }] }),
+    );
+    const legacy = { "x-api-key": "assist-key-0003", "x-api-secret": "assist-secret-3" };
+    expect((await call(listInventoryRoute, { path: "/api/v1/inventory", headers: legacy })).status).toBe(200);
+    await services().logWriter.flush();
+    await replaceLegacyKey(owner, "assist-key-0003", { graceSeconds: 3600 });
+    // After the replacement: three successes with the legacy secret (still in grace) and one refusal.
+    for (let i = 0; i < 3; i++)
+      expect((await call(listInventoryRoute, { path: "/api/v1/inventory", headers: legacy })).status).toBe(200);
+    const wrongSecret = { ...legacy, "x-api-secret": "not-the-secret" };
+    expect((await call(listInventoryRoute, { path: "/api/v1/inventory", headers: wrongSecret })).status).toBe(401);
+    await services().logWriter.flush();
+
+    const after = await legacyMigration(owner, "assist-key-0003");
+    expect(after.replacement).toMatchObject({ requestsSince: 3 });
+    expect(after.replacement!.advice.state).toBe("in_use");
+  });
+
   it("refuses to replace a key that is not legacy, or a legacy key with no traffic to learn from", async () => {
     const owner = await makeUser();
     await importLegacyKeys(

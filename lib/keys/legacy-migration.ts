@@ -67,7 +67,7 @@ export async function legacyMigration(actor: Actor, keyId: string, now = new Dat
   let replacement: LegacyMigration["replacement"] = null;
   if (replaced) {
     const changes = JSON.parse(replaced.changes) as { replacementKeyId?: string; legacySecretRetiresAt?: string };
-    const usage = await successfulUseSince(key.id, replaced.createdAt);
+    const usage = await successfulUseSince(key, replaced.createdAt);
     replacement = {
       keyId: changes.replacementKeyId ?? "",
       at: replaced.createdAt.toISOString(),

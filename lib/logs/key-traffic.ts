@@ -60,14 +60,16 @@ export async function endpointsUsedByKey(apiKeyId: string, from: Date): Promise<
 
 /** Successful requests (status < 400) with one key since `since`, and the latest one, from the raw log. */
 export async function successfulUseSince(
-  apiKeyId: string,
+  key: { id: string; keyId: string },
   since: Date,
 ): Promise<{ requests: number; lastSeenAt: string | null }> {
   const logDb = services().logDb;
   const row = await logDb.kysely
     .selectFrom("RequestLog")
     .select((eb) => [eb.fn.countAll<number>().as("requests"), eb.fn.max("timestamp").as("last")])
-    .where("apiKeyId", "=", apiKeyId)
+    .where("apiKeyId", "=", key.id)
+    // The same rows (a key's public id never changes): the log is indexed by the public key id.
+    .where("keyId", "=", key.keyId)
     .where("timestamp", ">=", logDb.time(since.getTime()))
     .where("status", "<", 400)
     .executeTakeFirst();

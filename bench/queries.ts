@@ -38,6 +38,17 @@ async function main() {
   const demoKeys = await db().apiKey.findMany({ where: { ownerId: demo.id }, orderBy: { name: "asc" } });
   const someKey = demoKeys[0]!.keyId;
   const quietKey = demoKeys.find((k) => k.name === "[seed] Dormant integration")!.keyId;
+  const sandboxKey = demoKeys.find((k) => k.name === "[seed] Sandbox client")!;
+  // A test key reading the log (GET /api/v1/logs): it sees only its owner's test traffic.
+  const sandbox: Actor = {
+    kind: "key",
+    apiKeyId: sandboxKey.id,
+    keyId: sandboxKey.keyId,
+    ownerId: demo.id,
+    scopes: ["logs:read"],
+    environment: "test",
+    ip: null,
+  };
   const demoRows = await db().requestLog.count({ where: { ownerId: demo.id } });
   const aRequestId = (
     await db().requestLog.findFirstOrThrow({
@@ -63,6 +74,9 @@ async function main() {
     "30d, one quiet key across users (support)": await timeIt(() =>
       queryLogs(support, parseOrThrow(logPageInput, { range: "30d", keyId: quietKey, limit: 50 }, "query")),
     ),
+    "30d, a test key's sandbox (test key)": await timeIt(() =>
+      queryLogs(sandbox, parseOrThrow(logPageInput, { range: "30d", limit: 50 }, "query")),
+    ),
     "30d, partner filter across users (support)": await timeIt(() =>
       queryLogs(support, parseOrThrow(logPageInput, { range: "30d", partner: "Acme Feeds", limit: 50 }, "query")),
     ),
@@ -85,6 +99,7 @@ async function main() {
     "overview 7d (user)": await timeIt(() => logStats(user, { range: "7d" })),
     "overview 30d (user)": await timeIt(() => logStats(user, { range: "30d" })),
     "overview 30d (support, all users)": await timeIt(() => logStats(support, { range: "30d" })),
+    "overview 7d, a test key's sandbox (raw rows)": await timeIt(() => logStats(sandbox, { range: "7d" })),
     "logs charts 7d, one key + 4xx (user)": await timeIt(() =>
       logStats(user, { range: "7d", keyId: someKey, status: "4xx" }),
     ),

@@ -24,7 +24,14 @@ import type { Scope } from "../lib/scopes";
  * and the log tables are ANALYZEd at the end, so the planner has statistics before the first query
  * (autovacuum never analyzes a partitioned parent).
  */
-const PARTNERS: { name: string; partner: string; scopes: Scope[]; weight: number; owner: number }[] = [
+const PARTNERS: {
+  name: string;
+  partner: string;
+  scopes: Scope[];
+  weight: number;
+  owner: number;
+  environment?: "test";
+}[] = [
   { name: "Catalogue feed", partner: "Acme Feeds", scopes: ["inventory:read"], weight: 30, owner: 0 },
   {
     name: "Offer bot",
@@ -45,6 +52,15 @@ const PARTNERS: { name: string; partner: string; scopes: Scope[]; weight: number
   { name: "Legacy importer", partner: "Acme Feeds", scopes: ["inventory:read"], weight: 10, owner: 2 },
   // A key that is hardly ever used (about 2 rows per million): looking up one quiet key must not read the whole log.
   { name: "Dormant integration", partner: "Stark Logistics", scopes: ["inventory:read"], weight: 0.0002, owner: 0 },
+  // A sandbox (test) key with a little traffic (about 1 row in 2,000): what a test key reading the log sees.
+  {
+    name: "Sandbox client",
+    partner: "Globex Resale",
+    scopes: ["inventory:read", "logs:read"],
+    weight: 0.05,
+    owner: 0,
+    environment: "test",
+  },
 ];
 
 const ROUTES = [
@@ -110,7 +126,12 @@ async function main() {
           keyId: (
             await createKey(
               { kind: "user", userId: owner.id, email: owner.email, role: "user", ip: null },
-              createKeyInput.parse({ name: `[seed] ${p.name}`, partner: p.partner, scopes: p.scopes }),
+              createKeyInput.parse({
+                name: `[seed] ${p.name}`,
+                partner: p.partner,
+                scopes: p.scopes,
+                environment: p.environment ?? "live",
+              }),
             )
           ).key.keyId,
         },
@@ -179,7 +200,7 @@ async function main() {
         keyName: known ? `[seed] ${key.name}` : null,
         partner: known ? key.partner : null,
         ownerId: known ? key.ownerId : null,
-        environment: known ? "live" : null,
+        environment: known ? (key.environment ?? "live") : null,
         method: route.method,
         route: route.path,
         path,

@@ -125,18 +125,32 @@ describe("a test key sees only the sandbox", () => {
     const owner = await makeUser();
     const live = await makeKey(owner, { scopes: ["inventory:read"] });
     const testKey = await makeKey(owner, { environment: "test", scopes: ["keys:read", "logs:read", "inventory:read"] });
+    const otherTestKey = await makeKey(owner, { environment: "test", scopes: ["inventory:read"] });
     const creds = { keyId: testKey.key.keyId, secret: testKey.secret };
     await call(listInventory, { path: "/api/v1/inventory", key: { keyId: live.key.keyId, secret: live.secret } });
     await call(listInventory, { path: "/api/v1/inventory", key: creds });
+    await call(listInventory, {
+      path: "/api/v1/inventory",
+      key: { keyId: otherTestKey.key.keyId, secret: otherTestKey.secret },
+    });
     await services().logWriter.flush();
 
     const keys = await call(listKeysRoute, { path: "/api/v1/keys", key: creds });
     expect(keys.status).toBe(200);
-    expect(keys.body!.data.map((k: { keyId: string }) => k.keyId)).toEqual([testKey.key.keyId]);
+    expect(new Set(keys.body!.data.map((k: { keyId: string }) => k.keyId))).toEqual(
+      new Set([testKey.key.keyId, otherTestKey.key.keyId]),
+    );
     const logs = await call(listLogsRoute, { path: "/api/v1/logs?range=1h", key: creds });
     expect(logs.status).toBe(200);
     expect(logs.body!.data.length).toBeGreaterThan(0);
     expect(logs.body!.data.every((r: { environment: string }) => r.environment === "test")).toBe(true);
+    // The traffic of every test key of the owner, not only the caller's; a live key's, even asked for by id, never.
+    expect(new Set(logs.body!.data.map((r: { keyId: string }) => r.keyId))).toEqual(
+      new Set([testKey.key.keyId, otherTestKey.key.keyId]),
+    );
+    const asked = await call(listLogsRoute, { path: `/api/v1/logs?range=1h&keyId=${live.key.keyId}`, key: creds });
+    expect(asked.status).toBe(200);
+    expect(asked.body!.data).toEqual([]);
   });
 });
 

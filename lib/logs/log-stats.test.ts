@@ -20,6 +20,8 @@ let carol: UserActor;
 type Identity = Awaited<ReturnType<typeof keyLogIdentity>>;
 let a1: Identity;
 let a2: Identity;
+/** Alice's test (sandbox) key: the only kind of key whose requests are test traffic. */
+let t1: Identity;
 let b1: Identity;
 const rows: LogEntry[] = [];
 const UNKNOWN_KEY = "kw_live_unknown000000000000";
@@ -45,6 +47,7 @@ beforeAll(async () => {
   carol = await makeUser();
   a1 = await keyLogIdentity(await makeKey(alice, { name: "Alice main", partner: "Acme" }));
   a2 = await keyLogIdentity(await makeKey(alice, { name: "Alice offers", partner: "Beta" }));
+  t1 = await keyLogIdentity(await makeKey(alice, { name: "Alice sandbox", environment: "test" }));
   b1 = await keyLogIdentity(await makeKey(bob, { name: "Bob main", partner: "Gamma" }));
 
   const inventory = { method: "GET", route: "/api/v1/inventory" };
@@ -56,7 +59,7 @@ beforeAll(async () => {
   add(2, a1, { ...offers, status: 201, latencyMs: 40, timestamp: T - 3 * H - 30_000 }); // 08:59:30
   add(2, a1, { ...offers, status: 201, latencyMs: 45, timestamp: T - 3 * H + 30_000 }); // 09:00:30
   add(1, a1, { ...offers, status: 500, latencyMs: 300, errorCode: "internal_error", timestamp: T - 1 });
-  add(1, a1, { ...inventory, status: 200, latencyMs: 8, environment: "test", timestamp: T - 20 * M });
+  add(1, t1, { ...inventory, status: 200, latencyMs: 8, timestamp: T - 20 * M });
   add(2, a2, { ...offer, status: 200, latencyMs: 7, timestamp: T - D }); // exactly at `from`
   add(1, a2, { ...offer, status: 429, latencyMs: 1, errorCode: "rate_limited", timestamp: T - 5 * H });
   add(1, a2, { ...offer, status: 304, latencyMs: 2, timestamp: T - 5 * H + 1_000 });
@@ -321,8 +324,8 @@ describe("logStats over raw rows", () => {
   it("a test (sandbox) key reads raw rows of its environment only", async () => {
     const actor: Actor = {
       kind: "key",
-      apiKeyId: a1.apiKeyId,
-      keyId: a1.keyId,
+      apiKeyId: t1.apiKeyId,
+      keyId: t1.keyId,
       ownerId: alice.userId,
       scopes: ["logs:read"],
       environment: "test",

@@ -90,6 +90,33 @@ async function main() {
         ),
       ),
     ),
+    // Filters that match few or no rows and have no index of their own: the page reads the whole range.
+    "30d, exact 409, no such rows (user)": await timeIt(() =>
+      queryLogs(user, parseOrThrow(logPageInput, { range: "30d", status: "409", limit: 50 }, "query")),
+    ),
+    "30d, exact 409, no such rows (support)": await timeIt(() =>
+      queryLogs(support, parseOrThrow(logPageInput, { range: "30d", status: "409", limit: 50 }, "query")),
+    ),
+    "30d, DELETE /api/v1/offers/{id}, no such rows (user)": await timeIt(() =>
+      queryLogs(
+        user,
+        parseOrThrow(
+          logPageInput,
+          { range: "30d", method: "DELETE", route: "/api/v1/offers/{id}", limit: 50 },
+          "query",
+        ),
+      ),
+    ),
+    "30d, withdraw + 5xx, rare (support)": await timeIt(() =>
+      queryLogs(
+        support,
+        parseOrThrow(
+          logPageInput,
+          { range: "30d", method: "POST", route: "/api/v1/offers/{id}/withdraw", status: "5xx", limit: 50 },
+          "query",
+        ),
+      ),
+    ),
     "30d, request id search (user)": await timeIt(() =>
       queryLogs(user, parseOrThrow(logPageInput, { range: "30d", requestId: aRequestId, limit: 50 }, "query")),
     ),

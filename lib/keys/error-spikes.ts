@@ -1,4 +1,5 @@
 import "server-only";
+import { loggedKeyId } from "../logs/log-entry";
 import { db } from "../db";
 import { services } from "../services";
 import { recordAudit } from "./audit";
@@ -59,7 +60,7 @@ async function countsByKey(
 ): Promise<Map<string, Counts>> {
   const logDb = services().logDb;
   const ids = opts.keys?.map((k) => k.id);
-  const publicIds = opts.keys?.map((k) => k.keyId);
+  const publicIds = opts.keys?.map((k) => loggedKeyId(k.keyId));
   const rows = await logDb.kysely
     .selectFrom("RequestLog")
     .select((eb) => [

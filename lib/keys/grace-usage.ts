@@ -1,4 +1,5 @@
 import "server-only";
+import { loggedKeyId } from "../logs/log-entry";
 import { db } from "../db";
 import { toDate } from "../db/log-db";
 import { services } from "../services";
@@ -30,7 +31,7 @@ export async function graceUsage(actor: Actor, keyId: string): Promise<GraceUsag
     .select((eb) => ["ip", eb.fn.countAll<number>().as("requests"), eb.fn.max("timestamp").as("last")])
     .where("apiKeyId", "=", key.id)
     // The same rows (a key's public id never changes): the log is indexed by the public key id.
-    .where("keyId", "=", key.keyId)
+    .where("keyId", "=", loggedKeyId(key.keyId))
     .where("secretSlot", "=", "previous")
     .where("timestamp", ">=", logDb.time(lastRotation.createdAt.getTime()))
     .groupBy("ip")

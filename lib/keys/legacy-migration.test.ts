@@ -6,6 +6,9 @@ import { parseImportJson } from "./import-file";
 import { legacyKeysInUse, legacyMigration, replaceLegacyKey, scopesForEndpoints } from "./legacy-migration";
 import { GET as listInventoryRoute } from "@/app/api/v1/inventory/route";
 import { GET as listOffersRoute } from "@/app/api/v1/offers/route";
+import { parseOrThrow } from "@/lib/errors";
+import { logPageInput } from "@/lib/logs/log-query-input";
+import { queryLogs } from "@/lib/logs/query-logs";
 import { call, makeKey, makeUser, rejectionOf } from "@/test/fixtures";
 
 describe("scopesForEndpoints", () => {
@@ -70,14 +73,16 @@ describe("the migration assistant", () => {
 
   it("counts the legacy key's successful requests after its replacement, while its secret is in grace", async () => {
     const owner = await makeUser();
+    // A legacy id may be up to 128 characters; the log keeps its first 64.
+    const legacyId = `assist-key-${"3".repeat(100)}`;
     await importLegacyKeys(
       { kind: "operator", label: "test" },
-      parseImportJson({ keys: [{ email: owner.email, keyId: "assist-key-0003", secret: "assist-secret-3" }] }),
+      parseImportJson({ keys: [{ email: owner.email, keyId: legacyId, secret: "assist-secret-3" }] }),
     );
-    const legacy = { "x-api-key": "assist-key-0003", "x-api-secret": "assist-secret-3" };
+    const legacy = { "x-api-key": legacyId, "x-api-secret": "assist-secret-3" };
     expect((await call(listInventoryRoute, { path: "/api/v1/inventory", headers: legacy })).status).toBe(200);
     await services().logWriter.flush();
-    await replaceLegacyKey(owner, "assist-key-0003", { graceSeconds: 3600 });
+    await replaceLegacyKey(owner, legacyId, { graceSeconds: 3600 });
     // After the replacement: three successes with the legacy secret (still in grace) and one refusal.
     for (let i = 0; i < 3; i++)
       expect((await call(listInventoryRoute, { path: "/api/v1/inventory", headers: legacy })).status).toBe(200);
@@ -85,9 +90,12 @@ describe("the migration assistant", () => {
     expect((await call(listInventoryRoute, { path: "/api/v1/inventory", headers: wrongSecret })).status).toBe(401);
     await services().logWriter.flush();
 
-    const after = await legacyMigration(owner, "assist-key-0003");
+    const after = await legacyMigration(owner, legacyId);
     expect(after.replacement).toMatchObject({ requestsSince: 3 });
     expect(after.replacement!.advice.state).toBe("in_use");
+    // The log page finds the key's rows by the id the user knows, whole.
+    const page = await queryLogs(owner, parseOrThrow(logPageInput, { range: "1h", keyId: legacyId }, "query"));
+    expect(page.data).toHaveLength(5);
   });
 
   it("refuses to replace a key that is not legacy, or a legacy key with no traffic to learn from", async () => {

@@ -1,5 +1,6 @@
 import "server-only";
 import { services } from "../services";
+import { loggedKeyId } from "./log-entry";
 import { toDate } from "../db/log-db";
 
 export type KeyTraffic = { requests: number; errors: number };
@@ -69,7 +70,7 @@ export async function successfulUseSince(
     .select((eb) => [eb.fn.countAll<number>().as("requests"), eb.fn.max("timestamp").as("last")])
     .where("apiKeyId", "=", key.id)
     // The same rows (a key's public id never changes): the log is indexed by the public key id.
-    .where("keyId", "=", key.keyId)
+    .where("keyId", "=", loggedKeyId(key.keyId))
     .where("timestamp", ">=", logDb.time(since.getTime()))
     .where("status", "<", 400)
     .executeTakeFirst();

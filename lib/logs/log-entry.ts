@@ -1,3 +1,11 @@
+/**
+ * The log keeps the first 64 characters of a key id (an imported legacy id may have up to 128): a read that names a
+ * key by its public id compares this form, or a long legacy id would match none of its rows.
+ */
+export function loggedKeyId(keyId: string): string {
+  return keyId.slice(0, 64);
+}
+
 /** One partner API request, as recorded. Timestamps are epoch milliseconds until written. */
 export type LogEntry = {
   requestId: string;

@@ -11,7 +11,7 @@ import {
   type SqliteLogDb,
   type SqliteWrite,
 } from "../db/log-db";
-import { ROLLUP_RESOLUTIONS, statusClass, type LogEntry, type RollupResolution } from "./log-entry";
+import { loggedKeyId, ROLLUP_RESOLUTIONS, statusClass, type LogEntry, type RollupResolution } from "./log-entry";
 import { bucketIndex, BOUNDS_MS, BUCKET_COUNT } from "./latency-histogram";
 import { retryWhileBusy } from "../db/storage-failure";
 
@@ -71,7 +71,7 @@ const LOG_VALUE: { [C in LogColumn]: (e: LogEntry, time: (ms: number) => string)
   requestId: (e) => e.requestId,
   timestamp: (e, time) => time(e.timestamp),
   apiKeyId: (e) => e.apiKeyId,
-  keyId: (e) => e.keyId?.slice(0, 64) ?? null,
+  keyId: (e) => (e.keyId === null ? null : loggedKeyId(e.keyId)),
   keyName: (e) => e.keyName,
   partner: (e) => e.partner,
   ownerId: (e) => e.ownerId,

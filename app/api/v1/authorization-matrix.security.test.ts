@@ -183,6 +183,16 @@ beforeAll(async () => {
   for (const owner of [alice, bob]) {
     await createPartner(owner, { name: "seeded partner" });
     for (const env of KEY_ENVIRONMENTS) {
+      // The key behind the owner's seeded log row of this environment (a row is always its key's, of its key's
+      // environment: a test key's log reads look up the owner's test keys).
+      await db().apiKey.create({
+        data: {
+          keyId: `kw_${env}_${owner === alice ? ALICE_LOG_KEY : BOB_LOG_KEY}`,
+          ownerId: owner.userId,
+          name: "log source",
+          environment: env,
+        },
+      });
       const offerIds = new Set([await newOffer(owner, env)]);
       const keyIds = new Set(
         (await db().apiKey.findMany({ where: { ownerId: owner.userId, environment: env } })).map((k) => k.keyId),

@@ -99,6 +99,25 @@ describe("keysNeedingAttention: revoked_still_used", () => {
     ]);
     expect(tries(once)).toHaveLength(1);
   });
+
+  it("lists a revoked legacy key whose id is longer than the 64 characters the log keeps", async () => {
+    const u = await makeUser();
+    const made = await key(u, "long legacy id", { status: "revoked" });
+    const longId = `legacy-${"9".repeat(100)}`;
+    await db().apiKey.update({ where: { keyId: made.keyId }, data: { keyId: longId, legacy: true } });
+    const legacy = { ...made, keyId: longId };
+    const at = T - 3_600_000;
+    await services().logStore.storeBatch([
+      logEntry({ ...legacy, status: 401, errorCode: "key_revoked", secretSlot: null, timestamp: at }),
+    ]);
+    expect(byReason(await keysNeedingAttention(u, NOW), "revoked_still_used")).toEqual([
+      item(
+        legacy,
+        "revoked_still_used",
+        `revoked, but tried 1 time in the last 7 days (last ${new Date(at).toISOString()})`,
+      ),
+    ]);
+  });
 });
 
 describe("keysNeedingAttention: unused_30_days", () => {

@@ -58,23 +58,25 @@ export async function keysNeedingAttention(actor: Actor, now = new Date()): Prom
   const logDb = services().logDb;
   const revokedTries = await logDb.kysely
     .selectFrom("RequestLog")
-    .select((eb) => ["keyId", eb.fn.countAll<number>().as("tries"), eb.fn.max("timestamp").as("last")])
+    // By the internal id, which the guard records with every refusal of a known key: the log keeps only the first
+    // 64 characters of a public id, and a legacy one may be longer.
+    .select((eb) => ["apiKeyId", eb.fn.countAll<number>().as("tries"), eb.fn.max("timestamp").as("last")])
     .where("errorCode", "=", "key_revoked")
     .where("timestamp", ">=", logDb.time(now.getTime() - 7 * DAY))
-    .where("keyId", "is not", null)
+    .where("apiKeyId", "is not", null)
     .$if(owner !== null, (q) => q.where("ownerId", "=", owner!))
-    .groupBy("keyId")
+    .groupBy("apiKeyId")
     .orderBy("tries", "desc")
     .limit(20)
     .execute();
   if (revokedTries.length) {
     const keys = await db().apiKey.findMany({
-      where: { keyId: { in: revokedTries.map((r) => r.keyId!) } },
+      where: { id: { in: revokedTries.map((r) => r.apiKeyId!) } },
       include: partnerName,
     });
-    const byId = new Map(keys.map((k) => [k.keyId, k]));
+    const byId = new Map(keys.map((k) => [k.id, k]));
     for (const r of revokedTries) {
-      const k = r.keyId ? byId.get(r.keyId) : undefined;
+      const k = r.apiKeyId ? byId.get(r.apiKeyId) : undefined;
       if (!k) continue;
       const tries = Number(r.tries);
       items.push({

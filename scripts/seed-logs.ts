@@ -117,6 +117,7 @@ async function main() {
   const keys = [];
   for (const p of PARTNERS) {
     const ownerId = owners[p.owner]!;
+    const environment = p.environment ?? "live";
     const owner = (await db().user.findUniqueOrThrow({ where: { id: ownerId } }))!;
     const found = await db().apiKey.findFirst({ where: { ownerId, name: `[seed] ${p.name}` } });
     const key =
@@ -130,13 +131,13 @@ async function main() {
                 name: `[seed] ${p.name}`,
                 partner: p.partner,
                 scopes: p.scopes,
-                environment: p.environment ?? "live",
+                environment,
               }),
             )
           ).key.keyId,
         },
       }));
-    keys.push({ ...p, apiKeyId: key.id, keyId: key.keyId, ownerId });
+    keys.push({ ...p, environment, apiKeyId: key.id, keyId: key.keyId, ownerId });
   }
 
   let seed = 42;
@@ -200,7 +201,7 @@ async function main() {
         keyName: known ? `[seed] ${key.name}` : null,
         partner: known ? key.partner : null,
         ownerId: known ? key.ownerId : null,
-        environment: known ? (key.environment ?? "live") : null,
+        environment: known ? key.environment : null,
         method: route.method,
         route: route.path,
         path,

@@ -1,5 +1,5 @@
 import "server-only";
-import { loggedKeyId } from "../logs/log-entry";
+import { keyRowsWhere } from "../logs/log-filter";
 import { db } from "../db";
 import { services } from "../services";
 import { recordAudit } from "./audit";
@@ -59,8 +59,6 @@ async function countsByKey(
   opts: { keys?: { id: string; keyId: string }[]; minRequests?: number },
 ): Promise<Map<string, Counts>> {
   const logDb = services().logDb;
-  const ids = opts.keys?.map((k) => k.id);
-  const publicIds = opts.keys?.map((k) => loggedKeyId(k.keyId));
   const rows = await logDb.kysely
     .selectFrom("RequestLog")
     .select((eb) => [
@@ -69,8 +67,7 @@ async function countsByKey(
       eb.fn.sum<number | string>(eb.case().when("status", ">=", 400).then(1).else(0).end()).as("errors"),
     ])
     .where("apiKeyId", "is not", null)
-    // Both ids of each key select the same rows (a key's public id never changes); the log is indexed by the public one.
-    .$if(ids !== undefined, (q) => q.where("apiKeyId", "in", ids!).where("keyId", "in", publicIds!))
+    .$if(opts.keys !== undefined, (q) => q.where(keyRowsWhere(opts.keys!)))
     .where("timestamp", ">=", logDb.time(from))
     .where("timestamp", "<", logDb.time(to))
     .groupBy("apiKeyId")

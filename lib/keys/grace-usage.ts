@@ -1,5 +1,5 @@
 import "server-only";
-import { loggedKeyId } from "../logs/log-entry";
+import { keyRowsWhere } from "../logs/log-filter";
 import { db } from "../db";
 import { toDate } from "../db/log-db";
 import { services } from "../services";
@@ -29,9 +29,7 @@ export async function graceUsage(actor: Actor, keyId: string): Promise<GraceUsag
   const groups = await logDb.kysely
     .selectFrom("RequestLog")
     .select((eb) => ["ip", eb.fn.countAll<number>().as("requests"), eb.fn.max("timestamp").as("last")])
-    .where("apiKeyId", "=", key.id)
-    // The same rows (a key's public id never changes): the log is indexed by the public key id.
-    .where("keyId", "=", loggedKeyId(key.keyId))
+    .where(keyRowsWhere([key]))
     .where("secretSlot", "=", "previous")
     .where("timestamp", ">=", logDb.time(lastRotation.createdAt.getTime()))
     .groupBy("ip")

@@ -3,7 +3,7 @@ import { services } from "../services";
 import type { PostgresLogDb } from "../db/log-db";
 import { ensurePartitions } from "../db/pg-partitions";
 import { logEntry } from "@/test/fixtures";
-import { logRowWhere, type ResolvedLogFilter } from "./log-filter";
+import { keyRowsWhere, logRowWhere, type ResolvedLogFilter } from "./log-filter";
 import { storeLogBatch } from "./log-store";
 
 // Three daily partitions (this file has its own database, test/setup-file.ts): a busy key's traffic all day on
@@ -14,6 +14,13 @@ const OWNER = "owner-of-both";
 const BUSY = "kw_live_busyBusyBusyBusy";
 const QUIET = "kw_live_quietQuietQuiet1";
 const logDb = () => services().logDb as PostgresLogDb;
+
+/** A query's plan, and its scan of DAY's partition (the empty partitions around it are read whole: nothing to read). */
+async function planOf(query: { sql: string; parameters: readonly unknown[] }) {
+  const { rows } = await logDb().pool.query<{ "QUERY PLAN": string }>(`EXPLAIN ${query.sql}`, [...query.parameters]);
+  const lines = rows.map((r) => r["QUERY PLAN"]);
+  return { scan: lines.find((l) => / on "RequestLog_p20310510"/.test(l)), plan: lines.join("\n") };
+}
 
 /** The plan of the log page's query for one key (as queryLogs builds it), and its scan of DAY's partition. */
 async function pagePlan(keyId: string, owner: string | null): Promise<{ scan: string | undefined; plan: string }> {
@@ -36,10 +43,7 @@ async function pagePlan(keyId: string, owner: string | null): Promise<{ scan: st
     .orderBy("id", "desc")
     .limit(51)
     .compile();
-  const { rows } = await logDb().pool.query<{ "QUERY PLAN": string }>(`EXPLAIN ${query.sql}`, [...query.parameters]);
-  const lines = rows.map((r) => r["QUERY PLAN"]);
-  // The empty partitions around it are read whole (nothing to read): only the populated one tells.
-  return { scan: lines.find((l) => / on "RequestLog_p20310510"/.test(l)), plan: lines.join("\n") };
+  return planOf(query);
 }
 
 beforeAll(async () => {
@@ -63,5 +67,16 @@ describe("the log page of one key (PostgreSQL)", () => {
   ])("a quiet key's page, for %s, reads the key's own index, not the whole range", async (_who, owner) => {
     const { scan, plan } = await pagePlan(QUIET, owner);
     expect(scan, plan).toMatch(/Index Scan( Backward)? using "?RequestLog_p20310510_keyId_timestamp_idx"?/);
+  });
+
+  it("a key page's counts (grace use, use since a replacement, spike baselines) read the key's index", async () => {
+    const query = logDb()
+      .kysely.selectFrom("RequestLog")
+      .select((eb) => eb.fn.countAll().as("n"))
+      .where(keyRowsWhere([{ id: "quiet", keyId: QUIET }]))
+      .where("timestamp", ">=", logDb().time(DAY - D))
+      .compile();
+    const { scan, plan } = await planOf(query);
+    expect(scan, plan).toMatch(/Index (Only )?Scan( Backward)? using "?RequestLog_p20310510_keyId_timestamp_idx"?/);
   });
 });

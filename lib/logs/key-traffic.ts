@@ -1,6 +1,6 @@
 import "server-only";
 import { services } from "../services";
-import { loggedKeyId } from "./log-entry";
+import { keyRowsWhere } from "./log-filter";
 import { toDate } from "../db/log-db";
 
 export type KeyTraffic = { requests: number; errors: number };
@@ -68,9 +68,7 @@ export async function successfulUseSince(
   const row = await logDb.kysely
     .selectFrom("RequestLog")
     .select((eb) => [eb.fn.countAll<number>().as("requests"), eb.fn.max("timestamp").as("last")])
-    .where("apiKeyId", "=", key.id)
-    // The same rows (a key's public id never changes): the log is indexed by the public key id.
-    .where("keyId", "=", loggedKeyId(key.keyId))
+    .where(keyRowsWhere([key]))
     .where("timestamp", ">=", logDb.time(since.getTime()))
     .where("status", "<", 400)
     .executeTakeFirst();

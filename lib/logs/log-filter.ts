@@ -1,6 +1,6 @@
 import "server-only";
 import { sql, type ExpressionBuilder, type Expression, type SqlBool } from "kysely";
-import { db } from "../db";
+import { db, type Prisma } from "../db";
 import { environmentFilter, ownerFilter, type Actor } from "../auth/actor";
 import type { LogTables } from "../db/log-db";
 import type { LogFilterInput } from "./log-query-input";
@@ -43,40 +43,39 @@ async function ownerCondition(actor: Actor, user: string | undefined): Promise<s
 }
 
 /**
- * A partner filter becomes its keys' ids (the log records keys, and a partner's keys are known), narrowed by
- * any key filter given too. A partner with no visible keys matches nothing.
+ * The public ids of the keys `where` selects, narrowed by any key filter given: how a partner filter and a sandbox
+ * reader name their keys to the log (indexed by public key id). No such key: an id no key has, which matches nothing.
  */
-async function partnerKeyIds(
-  partnerIds: readonly string[],
-  keyIds: readonly string[] | undefined,
-  owner: string | null | "nobody",
+async function keyIdsWhere(
+  where: Prisma.ApiKeyWhereInput,
+  narrowTo: readonly string[] | undefined,
+  take?: number,
 ): Promise<string[]> {
   const keys = await db().apiKey.findMany({
-    where: {
-      partnerId: { in: [...partnerIds] },
-      ...(owner ? { ownerId: owner === "nobody" ? "__nobody__" : owner } : {}),
-      ...(keyIds?.length ? { keyId: { in: [...keyIds] } } : {}),
-    },
+    where: { ...where, ...(narrowTo?.length ? { keyId: { in: [...narrowTo] } } : {}) },
     select: { keyId: true },
+    ...(take === undefined ? {} : { take }),
   });
   return keys.length ? keys.map((k) => k.keyId) : ["__no_key__"];
+}
+
+/** A partner filter becomes its keys' ids (the log records keys, and a partner's keys are known). */
+function partnerKeyIds(partnerIds: readonly string[], keyIds: readonly string[] | undefined, owner: string | null) {
+  return keyIdsWhere(
+    { partnerId: { in: [...partnerIds] }, ...(owner ? { ownerId: owner === "nobody" ? "__nobody__" : owner } : {}) },
+    keyIds,
+  );
 }
 
 /**
  * A sandbox (test key) reader sees its owner's test traffic, and only the owner's test keys make test traffic (the
  * guard records the key's own environment, fixed when the key is created): the filter names those keys too, so
- * the key index finds the few test rows instead of a walk through the owner's live ones. Narrowed by any key
- * filter given; no test key matches nothing. An owner with more test keys than a statement should list keeps the
- * environment condition alone (the same rows, without the index).
+ * the key index finds the few test rows instead of a walk through the owner's live ones. An owner with more test
+ * keys than a statement should list keeps the environment condition alone (the same rows, without the index).
  */
 async function sandboxKeyIds(owner: string, keyIds: readonly string[]): Promise<string[]> {
-  const keys = await db().apiKey.findMany({
-    where: { ownerId: owner, environment: "test", ...(keyIds.length ? { keyId: { in: [...keyIds] } } : {}) },
-    select: { keyId: true },
-    take: SANDBOX_KEYS_LISTED + 1,
-  });
-  if (keys.length > SANDBOX_KEYS_LISTED) return [...keyIds];
-  return keys.length ? keys.map((k) => k.keyId) : ["__no_key__"];
+  const listed = await keyIdsWhere({ ownerId: owner, environment: "test" }, keyIds, SANDBOX_KEYS_LISTED + 1);
+  return listed.length > SANDBOX_KEYS_LISTED ? [...keyIds] : listed;
 }
 const SANDBOX_KEYS_LISTED = 500;
 
@@ -140,6 +139,17 @@ export function requestIdWhere(eb: LogEb, requestId: string, time: Bound): Expre
     eb("timestamp", ">=", time(at - STAMP_BEFORE_ID_MS)),
     eb("timestamp", "<", time(at + STAMP_AFTER_ID_MS)),
   ]);
+}
+
+/**
+ * The raw rows of these keys. The guard writes both ids of a key on each of its rows (and a key's public id never
+ * changes); the log is indexed by the public one, in the form it keeps it (loggedKeyId): naming both selects the
+ * same rows as the internal id alone, through that index.
+ */
+export function keyRowsWhere(keys: readonly { id: string; keyId: string }[]) {
+  const ids = keys.map((k) => k.id);
+  const publicIds = keys.map((k) => loggedKeyId(k.keyId));
+  return (eb: LogEb): Expression<SqlBool> => eb.and([eb("apiKeyId", "in", ids), eb("keyId", "in", publicIds)]);
 }
 
 /** The raw rows a filter selects: pages, raw charts and the CSV export all use this. */

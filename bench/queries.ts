@@ -72,7 +72,18 @@ async function main() {
     "30d, a test key's sandbox (test key)": await page(sandbox, { range: "30d" }),
     "30d, partner filter across users (support)": await page(support, { range: "30d", partner: "Acme Feeds" }),
     "30d, POST /api/v1/offers 5xx (user)": await page(user, { range: "30d", ...offers5xx }),
-    // Filters that match few or no rows and have no index of their own: the page reads the whole range.
+    // Status filters, common and rare, for an owner and across users (the status index, or the time index).
+    "30d, 4xx (user)": await page(user, { range: "30d", status: "4xx" }),
+    "30d, 5xx (support)": await page(support, { range: "30d", status: "5xx" }),
+    "30d, exact 200 (support)": await page(support, { range: "30d", status: "200" }),
+    "30d, exact 429 (user)": await page(user, { range: "30d", status: "429" }),
+    "30d, GET /api/v1/inventory 2xx (support)": await page(support, {
+      range: "30d",
+      method: "GET",
+      route: "/api/v1/inventory",
+      status: "2xx",
+    }),
+    // Filters that match few or no rows: bounded by the hourly rollups (page-window.ts) and the status index.
     "30d, exact 409, no such rows (user)": await page(user, { range: "30d", status: "409" }),
     "30d, exact 409, no such rows (support)": await page(support, { range: "30d", status: "409" }),
     "30d, DELETE /api/v1/offers/{id}, no such rows (user)": await page(user, {

@@ -29,11 +29,12 @@ export const POSTGRES = {
  * the primary key finds it; lib/logs/log-filter.ts requestIdWhere). Prisma does not see partitioning itself, nor the
  * DEFAULT partition; check-db-schema.ts verifies those on a migrated database.
  * Also PostgreSQL-only, by hand in 20261130050000_log_query_indexes (BENCHMARKS.md section 8b): no separate
- * ("timestamp") index (the primary key leads with it), and an ("ownerId", "statusClass", "timestamp") index
- * (SQLite keeps its index set, and its ingest rate). Prisma does not see partial indexes (the error-code one).
+ * ("timestamp") index (the primary key leads with it), and a ("status", "timestamp") index (by hand in
+ * 20261130192500_request_log_status_index, in place of 8b's ("ownerId", "statusClass", "timestamp"); SQLite keeps its
+ * index set, and its ingest rate). Prisma does not see partial indexes (the error-code one).
  */
 export const KNOWN_PG_DRIFT = `-- DropIndex
-DROP INDEX "RequestLog_ownerId_statusClass_timestamp_idx";
+DROP INDEX "RequestLog_status_timestamp_idx";
 
 -- AlterTable
 ALTER TABLE "RequestLog" DROP CONSTRAINT "RequestLog_pkey",

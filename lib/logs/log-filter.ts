@@ -152,6 +152,14 @@ export function keyRowsWhere(keys: readonly { id: string; keyId: string }[]) {
   return (eb: LogEb): Expression<SqlBool> => eb.and([eb("apiKeyId", "in", ids), eb("keyId", "in", publicIds)]);
 }
 
+/** The statuses of a class, as statusClass (lib/logs/log-entry.ts) assigns them: 5xx is 500 and up, 1xx below 200. */
+function statusRangeWhere(eb: LogEb, cls: string): Expression<SqlBool> {
+  const hundreds = Number(cls[0]) * 100;
+  const lower = eb("status", ">=", hundreds);
+  const upper = eb("status", "<", hundreds + 100);
+  return cls === "5xx" ? lower : cls === "1xx" ? upper : eb.and([lower, upper]);
+}
+
 /** The raw rows a filter selects: pages, raw charts and the CSV export all use this. */
 export function logRowWhere(r: ResolvedLogFilter, time: Bound) {
   return (eb: LogEb): Expression<SqlBool> => {
@@ -169,18 +177,60 @@ export function logRowWhere(r: ResolvedLogFilter, time: Bound) {
     if (r.requestId) and.push(requestIdWhere(eb, r.requestId, time));
     if (r.errorCode) and.push(eb("errorCode", "=", r.errorCode));
     if (r.statusClasses.length || r.statuses.length) {
-      const either: Expression<SqlBool>[] = [];
-      if (r.statusClasses.length) either.push(eb("statusClass", "in", r.statusClasses));
-      if (r.statuses.length) {
-        either.push(eb("status", "in", r.statuses));
-        // A row's class is derived from its status (403 is 4xx), so naming the classes the filter can match
-        // selects the same rows, and lets an index on the status class (PostgreSQL's owner + class + time)
-        // serve an exact status.
-        and.push(eb("statusClass", "in", classesOf(r)));
-      }
+      // A row's class is a function of its status (statusClass): a class is spelled as its status range, so one
+      // index on the status (PostgreSQL's ("status", "timestamp")) serves classes and exact statuses alike.
+      const either = r.statusClasses.map((c) => statusRangeWhere(eb, c));
+      if (r.statuses.length) either.push(eb("status", "in", r.statuses));
       and.push(eb.or(either));
     }
     return eb.and(and);
+  };
+}
+
+/**
+ * Whether the hourly rollups can bound where a page's rows are (lib/logs/page-window.ts): filters on route, method
+ * or status, which no index of the raw log narrows, and no condition the rollups cannot see or spell the same way
+ * (environment, a key id, which may be one no key has, a partner name, which a key can change within an hour).
+ */
+export function rollupsCanBoundPage(r: ResolvedLogFilter): boolean {
+  const narrow = r.methods.length || r.routes.length || r.statusClasses.length || r.statuses.length;
+  return (
+    Boolean(narrow) &&
+    r.owner !== "nobody" &&
+    r.environment === null &&
+    !r.requestId &&
+    !r.keyIds.length &&
+    !r.partners.length
+  );
+}
+
+/**
+ * For rollupsCanBoundPage filters: the hourly rollup rows that can count rows the filter selects (`where`), and
+ * those that count only such rows (`certain`; none when the filter is finer than a rollup: an exact status is
+ * counted with its class, an error code not at all). An owner's rows are counted under its keys; rows of no known
+ * key (rollup key "") can be anyone's, so they bound but are not certain. (The guard writes an owner only with its
+ * key, but a bound must hold for whatever rows the log has.)
+ */
+export function rollupBoundWhere(r: ResolvedLogFilter, window: TimeRange, time: Bound) {
+  const exact = r.statuses.length === 0 && !r.errorCode;
+  const owner = r.owner;
+  return {
+    where: (eb: RollupEb): Expression<SqlBool> => {
+      const and: Expression<SqlBool>[] = [
+        eb("resolution", "=", "hour"),
+        eb("bucketStart", ">=", time(window.from.getTime())),
+        eb("bucketStart", "<", time(window.to.getTime())),
+      ];
+      if (owner === "nobody") and.push(NOTHING);
+      else if (owner !== null) and.push(eb.or([eb("ownerId", "=", owner), eb("apiKeyId", "=", "")]));
+      if (r.routes.length) and.push(eb("route", "in", r.routes));
+      if (r.methods.length) and.push(eb("method", "in", r.methods));
+      const classes = classesOf(r);
+      if (classes.length) and.push(eb("statusClass", "in", classes));
+      return eb.and(and);
+    },
+    certain: (eb: RollupEb): Expression<SqlBool> =>
+      !exact ? NOTHING : owner !== null ? eb("apiKeyId", "<>", "") : sql<SqlBool>`1 = 1`,
   };
 }
 

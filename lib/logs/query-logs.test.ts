@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it, test } from "vitest";
-import { logPage, makeUser, rejectionOf, type UserActor } from "@/test/fixtures";
-import { db } from "../db";
+import { logEntry, logPage, makeUser, rejectionOf, type UserActor } from "@/test/fixtures";
+import { services } from "../services";
 import { decodeCursor, encodeCursor, queryLogs, type LogRow } from "./query-logs";
 
 const NOW = new Date("2026-06-01T12:00:00.000Z");
@@ -27,17 +27,11 @@ beforeAll(async () => {
       ownerId: other.userId,
       status: 200,
     });
-  await db().requestLog.createMany({
-    data: rows.map((r) => ({
-      ...r,
-      keyId: "kw_live_0000000000000000",
-      method: "GET",
-      route: "/api/v1/inventory",
-      path: "/api/v1/inventory",
-      statusClass: `${String(r.status)[0]}xx`,
-      latencyMs: 1,
-    })),
-  });
+  // Written as the log writer writes (raw rows and their rollups, which filtered pages read first).
+  const entries = rows.map((r) =>
+    logEntry({ ...r, keyId: "kw_live_0000000000000000", timestamp: r.timestamp.getTime() }),
+  );
+  expect(await services().logStore.storeBatch(entries)).toBe(entries.length);
 });
 
 async function pageThrough(actor: UserActor, query: Record<string, unknown>) {

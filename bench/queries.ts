@@ -63,6 +63,8 @@ async function main() {
     timeIt(() => queryLogs(actor, parseOrThrow(logPageInput, { limit: 50, ...filter }, "query")));
   const offers5xx = { method: "POST", route: "/api/v1/offers", status: "5xx" };
   const withdraw5xx = { method: "POST", route: "/api/v1/offers/{id}/withdraw", status: "5xx" };
+  const inventory2xx = { method: "GET", route: "/api/v1/inventory", status: "2xx" };
+  const deleteOffer = { method: "DELETE", route: "/api/v1/offers/{id}" };
   const firstPage = {
     "24h, no filter (user)": await page(user, { range: "24h" }),
     "7d, one key + 4xx (user)": await page(user, { range: "7d", keyId: someKey, status: "4xx" }),
@@ -77,20 +79,11 @@ async function main() {
     "30d, 5xx (support)": await page(support, { range: "30d", status: "5xx" }),
     "30d, exact 200 (support)": await page(support, { range: "30d", status: "200" }),
     "30d, exact 429 (user)": await page(user, { range: "30d", status: "429" }),
-    "30d, GET /api/v1/inventory 2xx (support)": await page(support, {
-      range: "30d",
-      method: "GET",
-      route: "/api/v1/inventory",
-      status: "2xx",
-    }),
+    "30d, GET /api/v1/inventory 2xx (support)": await page(support, { range: "30d", ...inventory2xx }),
     // Filters that match few or no rows: bounded by the hourly rollups (page-window.ts) and the status index.
     "30d, exact 409, no such rows (user)": await page(user, { range: "30d", status: "409" }),
     "30d, exact 409, no such rows (support)": await page(support, { range: "30d", status: "409" }),
-    "30d, DELETE /api/v1/offers/{id}, no such rows (user)": await page(user, {
-      range: "30d",
-      method: "DELETE",
-      route: "/api/v1/offers/{id}",
-    }),
+    "30d, DELETE /api/v1/offers/{id}, no such rows (user)": await page(user, { range: "30d", ...deleteOffer }),
     "30d, withdraw + 5xx, rare (support)": await page(support, { range: "30d", ...withdraw5xx }),
     "30d, request id search (user)": await page(user, { range: "30d", requestId: aRequestId }),
   };

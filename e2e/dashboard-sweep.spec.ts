@@ -144,8 +144,9 @@ for (const width of WIDTHS) {
     const context = await contextFor(browser, DEMO, width);
     const page = await context.newPage();
     const key = await createKey(page, `Old traffic ${width.name}`, uniqueTag("Old"));
-    // A request from 12 days ago, written as the log writer writes rows (the test cannot wait 12 days). Its id
-    // has the shape Keyward issues: the request's time (base 36 ms), then 20 hex digits.
+    // A request from 12 days ago, a raw row as the log writer writes it (the test cannot wait 12 days; without its
+    // rollups, which a request id lookup does not read). Its id has the shape Keyward issues: the request's time
+    // (base 36 ms), then 20 hex digits.
     const atMs = Date.now() - 12 * 86_400_000;
     const requestId = `req_${atMs.toString(36)}${randomBytes(10).toString("hex")}`;
     const [row] = await e2eSql<{ id: string; ownerId: string }>(

@@ -152,12 +152,23 @@ export function keyRowsWhere(keys: readonly { id: string; keyId: string }[]) {
   return (eb: LogEb): Expression<SqlBool> => eb.and([eb("apiKeyId", "in", ids), eb("keyId", "in", publicIds)]);
 }
 
-/** The statuses of a class, as statusClass (lib/logs/log-entry.ts) assigns them: 5xx is 500 and up, 1xx below 200. */
-function statusRangeWhere(eb: LogEb, cls: string): Expression<SqlBool> {
-  const hundreds = Number(cls[0]) * 100;
-  const lower = eb("status", ">=", hundreds);
-  const upper = eb("status", "<", hundreds + 100);
-  return cls === "5xx" ? lower : cls === "1xx" ? upper : eb.and([lower, upper]);
+/** The statuses of each class, as statusClass (lib/logs/log-entry.ts) assigns them: 5xx is 500 and up, 1xx below 200. */
+const STATUS_RANGES: Record<string, { from?: number; below?: number }> = {
+  "1xx": { below: 200 },
+  "2xx": { from: 200, below: 300 },
+  "3xx": { from: 300, below: 400 },
+  "4xx": { from: 400, below: 500 },
+  "5xx": { from: 500 },
+};
+
+/** A status class as its status range (the one index on the status serves it), or the class itself if unknown. */
+function statusClassWhere(eb: LogEb, cls: string): Expression<SqlBool> {
+  const range = STATUS_RANGES[cls];
+  if (!range) return eb("statusClass", "=", cls);
+  const and: Expression<SqlBool>[] = [];
+  if (range.from !== undefined) and.push(eb("status", ">=", range.from));
+  if (range.below !== undefined) and.push(eb("status", "<", range.below));
+  return eb.and(and);
 }
 
 /** The raw rows a filter selects: pages, raw charts and the CSV export all use this. */
@@ -179,7 +190,7 @@ export function logRowWhere(r: ResolvedLogFilter, time: Bound) {
     if (r.statusClasses.length || r.statuses.length) {
       // A row's class is a function of its status (statusClass): a class is spelled as its status range, so one
       // index on the status (PostgreSQL's ("status", "timestamp")) serves classes and exact statuses alike.
-      const either = r.statusClasses.map((c) => statusRangeWhere(eb, c));
+      const either = r.statusClasses.map((c) => statusClassWhere(eb, c));
       if (r.statuses.length) either.push(eb("status", "in", r.statuses));
       and.push(eb.or(either));
     }

@@ -187,3 +187,31 @@ describe("pages bounded by the hourly rollups hold exactly the rows of the plain
     }
   }
 });
+
+describe("hours whose rollups are gone while their raw rows remain (a rollup retention once set below the raw one)", () => {
+  it("are read, not skipped: pages still hold every row of the plain filter", async () => {
+    // Retention deletes whole hours of rollups, oldest first: what is left starts at the oldest hour still there.
+    const logDb = services().logDb;
+    const cut = logDb.time(T - 30 * H);
+    const gone = await logDb.kysely
+      .deleteFrom("RequestRollup")
+      .where("resolution", "=", "hour")
+      .where("bucketStart", "<", cut)
+      .executeTakeFirst();
+    expect(Number(gone.numDeletedRows)).toBeGreaterThan(0);
+    const range = RANGES["whole log"];
+    for (const f of [FILTERS[0]!, FILTERS[4]!, { method: "DELETE", route: "/api/v1/keys/{id}" }]) {
+      for (const [actor, filter] of [
+        [alice, f],
+        [support, f],
+      ] as const) {
+        const want = expected(actor, filter, range, "desc");
+        const input = { ...filter, from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() };
+        expect(await allPages(actor, { ...input, limit: 7 }), JSON.stringify(filter)).toEqual(want);
+        expect(want.some((id) => entries.find((e) => e.requestId === id)!.timestamp < T - 30 * H)).toBe(
+          f.route !== "/api/v1/keys/{id}",
+        );
+      }
+    }
+  });
+});

@@ -30,6 +30,7 @@ export function pageWindow(
   need: number,
   order: "asc" | "desc",
 ): { window: Span[]; fallback: Span[] } | null {
+  if (span.from >= span.to) return null; // a cursor at the range's end
   const inSpan = counts.filter((c) => c.hour < span.to && c.hour + HOUR > span.from && c.hour >= coveredFrom);
   const possible = inSpan.filter((c) => c.upper > 0).sort((a, b) => a.hour - b.hour);
   const uncoveredTo = Math.min(coveredFrom, span.to);
@@ -43,11 +44,11 @@ export function pageWindow(
   }
   if (runs.length === 0) return null;
 
-  const whole = possible
+  const wholeHours = possible
     .filter((c) => c.hour >= span.from && c.hour + HOUR <= span.to && c.lower > 0)
     .sort((a, b) => (order === "desc" ? b.hour - a.hour : a.hour - b.hour));
   let certain = 0;
-  for (const c of whole) {
+  for (const c of wholeHours) {
     certain += c.lower;
     if (certain < need) continue;
     // The page ends within this hour: keep the runs up to it, cut at its edge.
@@ -55,7 +56,9 @@ export function pageWindow(
       order === "desc"
         ? runs.filter((r) => r.to > c.hour).map((r) => ({ from: Math.max(r.from, c.hour), to: r.to }))
         : runs.filter((r) => r.from < c.hour + HOUR).map((r) => ({ from: r.from, to: Math.min(r.to, c.hour + HOUR) }));
-    return { window, fallback: runs };
+    const whole =
+      window.length === runs.length && window[0]!.from === runs[0]!.from && window.at(-1)!.to === runs.at(-1)!.to;
+    return { window: whole ? runs : window, fallback: runs };
   }
   return { window: runs, fallback: runs };
 }

@@ -2,21 +2,15 @@ import "server-only";
 import { services } from "../services";
 import { invalidField } from "../errors";
 import type { Actor } from "../auth/actor";
-import { sql, type ExpressionBuilder } from "kysely";
+import type { ExpressionBuilder, Kysely } from "kysely";
 import { toDate, type LogTables } from "../db/log-db";
 import type { LogPageInput } from "./log-query-input";
-import { retentionDays, retentionStart } from "./retention";
+import { retentionStart } from "./retention";
 import type { LogEntry } from "./log-entry";
 import type { BoundedTimeRange } from "./time-range";
-import {
-  logRowWhere,
-  resolveLogFilter,
-  rollupBoundWhere,
-  rollupsCanBoundPage,
-  type ResolvedLogFilter,
-} from "./log-filter";
-import { ROLLUP_RESOLUTIONS } from "./log-entry";
-import { pageWindow, type Span } from "./page-window";
+import { logRowWhere, resolveLogFilter, rollupsCanBoundPage } from "./log-filter";
+import { pageBounds, pageSpan } from "./page-bounds";
+import type { Span } from "./page-window";
 
 /** A stored log row as the API and dashboard read it (no internal key id, no scope bookkeeping). */
 export type LogRow = Omit<LogEntry, "timestamp" | "apiKeyId" | "scopeUsed" | "secretSlot" | "refusal"> & {
@@ -109,53 +103,8 @@ export function keysetAfter(c: { timestamp: Date; id: string }, order: "asc" | "
     eb.and([eb("timestamp", loose, at), eb.or([eb("timestamp", strict, at), eb("id", strict, c.id)])]);
 }
 
-const DAY_MS = 86_400_000;
-const HOUR_MS = ROLLUP_RESOLUTIONS.hour;
-
-/** The part of the range a page reads: up to (desc) or from (asc) its cursor. */
-function pageSpan(range: BoundedTimeRange, after: { timestamp: Date } | null, order: "asc" | "desc"): Span {
-  const span = { from: range.from.getTime(), to: range.to.getTime() };
-  if (!after) return span;
-  const at = after.timestamp.getTime();
-  return order === "desc" ? { ...span, to: Math.min(span.to, at + 1) } : { ...span, from: Math.max(span.from, at) };
-}
-
-/**
- * Where the page's rows are, by the hourly rollups (written with the raw rows, in the same statement or
- * transaction), for filters no index narrows (a route, a method, a status): without this, a filter that selects
- * few rows or none read every row of its range, newest first (about 1 s at 10,000,000 rows; BENCHMARKS.md 8f).
- */
-async function pageBounds(filter: ResolvedLogFilter, span: Span, need: number, order: "asc" | "desc", now: Date) {
-  const logDb = services().logDb;
-  // The hours read: those whose rollups are certainly kept (retention deletes whole hours before now - retention),
-  // and no older than a day before the raw rows' own retention (a range may reach back to the rollups' 400 days;
-  // the raw rows older than that are purged, or about to be). Hours before are not read, and so never skipped.
-  const days = retentionDays();
-  const coveredFrom = ceilHour(now.getTime() - Math.min(days.rollups, days.raw + 1) * DAY_MS);
-  const hours = { from: new Date(Math.max(span.from - (span.from % HOUR_MS), coveredFrom)), to: new Date(span.to) };
-  const { where, certain } = rollupBoundWhere(filter, hours, (ms) => logDb.time(ms));
-  const rows = await logDb.kysely
-    .selectFrom("RequestRollup")
-    .where(where)
-    .select((eb) => [
-      "bucketStart",
-      sql<string | number>`sum(${eb.ref("count")})`.as("upper"),
-      sql<string | number>`sum(case when ${certain(eb)} then ${eb.ref("count")} else 0 end)`.as("lower"),
-    ])
-    .groupBy("bucketStart")
-    .execute();
-  const counts = rows.map((r) => ({
-    hour: toDate(r.bucketStart).getTime(),
-    upper: Number(r.upper),
-    lower: Number(r.lower),
-  }));
-  return pageWindow(counts, span, coveredFrom, need, order);
-}
-
 /** Past this many runs of hours, a page reads from the first run's start to the last one's end, in one statement. */
 const RUNS_READ_ONE_BY_ONE = 64;
-
-const ceilHour = (ms: number) => Math.ceil(ms / HOUR_MS) * HOUR_MS;
 
 /**
  * One page of the filtered log, newest first by default, by keyset (timestamp, id): no OFFSET scans. The
@@ -173,13 +122,9 @@ export async function queryLogs(actor: Actor, q: LogPageInput, now = new Date())
   const after = q.cursor ? decodeCursor(q.cursor) : null;
   const need = q.limit + 1;
   const span = pageSpan(range, after, q.order);
-  const bounds = rollupsCanBoundPage(filter)
-    ? await pageBounds(filter, span, need, q.order, now)
-    : { window: [span], fallback: [span] };
-  if (bounds === null) return { data: [], nextCursor: null, range: rangeOut(range) };
 
-  const read = (from: number, to: number, limit: number) =>
-    logDb.kysely
+  const read = (db: Kysely<LogTables>, from: number, to: number, limit: number) =>
+    db
       .selectFrom("RequestLog")
       .select([...LOG_ROW_COLUMNS])
       .where(logRowWhere({ ...filter, range: { ...range, from: new Date(from), to: new Date(to) } }, time))
@@ -188,19 +133,29 @@ export async function queryLogs(actor: Actor, q: LogPageInput, now = new Date())
       .orderBy("id", q.order)
       .limit(limit)
       .execute();
+  type Rows = Awaited<ReturnType<typeof read>>;
   // A few runs of hours are read one after another, in page order, until the page is full: each is one short
   // range of a time index. Many (rows spread thin) are read as one range, from the first run to the last.
-  const readRuns = async (runs: Span[]) => {
-    if (runs.length > RUNS_READ_ONE_BY_ONE) return read(runs[0]!.from, runs[runs.length - 1]!.to, need);
-    const rows: Awaited<ReturnType<typeof read>> = [];
+  const readRuns = async (db: Kysely<LogTables>, runs: Span[]): Promise<Rows> => {
+    if (runs.length > RUNS_READ_ONE_BY_ONE) return read(db, runs[0]!.from, runs[runs.length - 1]!.to, need);
+    const rows: Rows = [];
     for (const run of q.order === "desc" ? [...runs].reverse() : runs) {
-      rows.push(...(await read(run.from, run.to, need - rows.length)));
+      rows.push(...(await read(db, run.from, run.to, need - rows.length)));
       if (rows.length >= need) break;
     }
     return rows;
   };
-  let rows = await readRuns(bounds.window);
-  if (rows.length < need && bounds.window !== bounds.fallback) rows = await readRuns(bounds.fallback);
+  const rows = !rollupsCanBoundPage(filter)
+    ? await read(logDb.kysely, span.from, span.to, need)
+    : await logDb.kysely
+        .transaction()
+        .setIsolationLevel("repeatable read")
+        .execute(async (trx): Promise<Rows> => {
+          const bounds = await pageBounds(trx, filter, span, need, q.order, now);
+          if (bounds === null) return [];
+          const first = await readRuns(trx, bounds.window);
+          return first.length < need && bounds.window !== bounds.fallback ? readRuns(trx, bounds.fallback) : first;
+        });
   const page = rows.slice(0, q.limit).map(toLogRow);
   const last = page[page.length - 1];
   return {

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { logEntry } from "@/test/fixtures";
+import { logEntry, overrideServices } from "@/test/fixtures";
 import { db } from "../db";
 import { services } from "../services";
 import { purgeExpiredLogs, retentionDays } from "./retention";
@@ -34,6 +34,18 @@ async function rollupStarts() {
 describe("purgeExpiredLogs", () => {
   it("defaults: raw rows 30 days, rollups 400 days", () => {
     expect(retentionDays()).toEqual({ raw: 30, rollups: 400 });
+  });
+
+  it("keeps rollups at least as long as raw rows (charts and filtered pages rely on them for every raw row)", () => {
+    const env = services().env;
+    const restore = overrideServices({
+      env: () => ({ ...env, KEYWARD_LOG_RETENTION_DAYS: 30, KEYWARD_ROLLUP_RETENTION_DAYS: 7 }),
+    });
+    try {
+      expect(retentionDays()).toEqual({ raw: 30, rollups: 30 });
+    } finally {
+      restore();
+    }
   });
 
   it("deletes raw rows older than 30 days; a row exactly at the cut-off is kept", async () => {

@@ -9,9 +9,15 @@ const PURGE_WAIT_MS = 5_000;
 /** Daily partitions the maintenance job keeps created ahead of today (PostgreSQL). */
 export const PARTITION_DAYS_AHEAD = 7;
 
+/**
+ * How long raw rows and rollups are kept. Rollups are kept at least as long as the raw rows they count: charts
+ * read them for ranges the raw rows still cover, and filtered pages skip the hours they show empty
+ * (lib/logs/page-bounds.ts), so a shorter rollup retention counts as the raw one.
+ */
 export function retentionDays(): { raw: number; rollups: number } {
   const env = services().env;
-  return { raw: env.KEYWARD_LOG_RETENTION_DAYS, rollups: env.KEYWARD_ROLLUP_RETENTION_DAYS };
+  const raw = env.KEYWARD_LOG_RETENTION_DAYS;
+  return { raw, rollups: Math.max(env.KEYWARD_ROLLUP_RETENTION_DAYS, raw) };
 }
 
 /** Raw rows older than this are purged: the oldest moment a request id can still be found. */

@@ -8,6 +8,7 @@ import { createKey } from "@/lib/keys/create-key";
 import { createKeyInput } from "@/lib/keys/key-input";
 import type { Scope } from "@/lib/scopes";
 import type { LogEntry } from "@/lib/logs/log-entry";
+import type { ResolvedLogFilter } from "@/lib/logs/log-filter";
 import { logPageInput, type LogPageInput } from "@/lib/logs/log-query-input";
 import { createLogger, type Logger } from "@/lib/logging/logger";
 import { newRequestId } from "@/lib/http/request-id";
@@ -158,6 +159,25 @@ export function logEntry(over: Partial<LogEntry> & { timestamp: number }): LogEn
     errorCode: null,
     secretSlot: "current",
     scopeUsed: null,
+    ...over,
+  };
+}
+
+/** A resolved log filter that selects every row of `range` (support staff's view), with `over` applied. */
+export function logFilterOver(
+  range: { from: Date; to: Date },
+  over: Partial<ResolvedLogFilter> = {},
+): ResolvedLogFilter {
+  return {
+    range: { ...range, clamped: false },
+    owner: null,
+    environment: null,
+    keyIds: [],
+    partners: [],
+    methods: [],
+    routes: [],
+    statusClasses: [],
+    statuses: [],
     ...over,
   };
 }

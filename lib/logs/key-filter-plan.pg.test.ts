@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { services } from "../services";
 import type { PostgresLogDb } from "../db/log-db";
 import { ensurePartitions } from "../db/pg-partitions";
-import { logEntry } from "@/test/fixtures";
+import { logEntry, logFilterOver } from "@/test/fixtures";
 import { keyRowsWhere, logRowWhere, type ResolvedLogFilter } from "./log-filter";
 import { storeLogBatch } from "./log-store";
 
@@ -24,18 +24,7 @@ async function planOf(query: { sql: string; parameters: readonly unknown[] }) {
 
 /** The plan of a log page's query (as queryLogs builds it), and its scan of DAY's partition. */
 async function pagePlan(over: Partial<ResolvedLogFilter>): Promise<{ scan: string | undefined; plan: string }> {
-  const filter: ResolvedLogFilter = {
-    range: { from: new Date(DAY - D), to: new Date(DAY + 2 * D), clamped: false },
-    owner: null,
-    environment: null,
-    keyIds: [],
-    partners: [],
-    methods: [],
-    routes: [],
-    statusClasses: [],
-    statuses: [],
-    ...over,
-  };
+  const filter = logFilterOver({ from: new Date(DAY - D), to: new Date(DAY + 2 * D) }, over);
   const query = logDb()
     .kysely.selectFrom("RequestLog")
     .select(["id", "timestamp"])
@@ -85,7 +74,7 @@ describe("the log page of one key (PostgreSQL)", () => {
 describe("a log page filtered by status (PostgreSQL)", () => {
   // Without an index that leads with the status, a status that matches few rows or none read every row of the
   // range, newest first: about 1 s for "409" at 10,000,000 rows (BENCHMARKS.md section 8g). Every row here is a 200.
-  it.each([
+  it.each<[string, Partial<ResolvedLogFilter>]>([
     ["an exact status, support staff", { statuses: [409] }],
     ["an exact status, its owner", { statuses: [409], owner: OWNER }],
     ["a status class (as its status range), support staff", { statusClasses: ["5xx"] }],

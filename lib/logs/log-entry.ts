@@ -50,7 +50,18 @@ export type RefusalDetail = {
   keyState?: KeyStateAtRequest;
 };
 
-export function statusClass(status: number): "1xx" | "2xx" | "3xx" | "4xx" | "5xx" {
+export type StatusClass = "1xx" | "2xx" | "3xx" | "4xx" | "5xx";
+
+/** The statuses of each class: 5xx is 500 and up, 1xx below 200 (what a filter by class spells as a range). */
+export const STATUS_CLASS_RANGES: Record<StatusClass, { from?: number; below?: number }> = {
+  "1xx": { below: 200 },
+  "2xx": { from: 200, below: 300 },
+  "3xx": { from: 300, below: 400 },
+  "4xx": { from: 400, below: 500 },
+  "5xx": { from: 500 },
+};
+
+export function statusClass(status: number): StatusClass {
   if (status >= 500) return "5xx";
   if (status >= 400) return "4xx";
   if (status >= 300) return "3xx";

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { logEntry } from "@/test/fixtures";
+import { logEntry, logFilterOver } from "@/test/fixtures";
 import { newRequestId } from "../http/request-id";
 import { services } from "../services";
-import { statusClass, type LogEntry } from "./log-entry";
+import { STATUS_CLASS_RANGES, statusClass, type LogEntry, type StatusClass } from "./log-entry";
 import { logRowWhere, type ResolvedLogFilter } from "./log-filter";
 
 /**
@@ -89,7 +89,7 @@ const filterArb: fc.Arbitrary<ResolvedLogFilter> = fc
     partners: subset([...nonNull(PARTNERS), "ACME"]),
     methods: subset(METHODS),
     routes: subset(ROUTES),
-    statusClasses: subset(["2xx", "3xx", "4xx", "5xx"]),
+    statusClasses: subset(["2xx", "3xx", "4xx", "5xx"] as const),
     statuses: subset(STATUSES),
     requestId: fc.option(
       // A stored row's id, an issued id no row has, or one Keyward never issues (it matches nothing).
@@ -118,6 +118,18 @@ async function selected(f: ResolvedLogFilter): Promise<string[]> {
   return found.map((r) => r.requestId);
 }
 
+describe("a status class as a status range (what logRowWhere spells, so the status index serves it)", () => {
+  it("holds every status 100–599 of that class, and no other", () => {
+    for (let status = 100; status <= 599; status++) {
+      const inRange = (Object.keys(STATUS_CLASS_RANGES) as StatusClass[]).filter((cls) => {
+        const { from = -Infinity, below = Infinity } = STATUS_CLASS_RANGES[cls];
+        return status >= from && status < below;
+      });
+      expect(inRange, String(status)).toEqual([statusClass(status)]);
+    }
+  });
+});
+
 describe("logRowWhere (the one log filter -> SQL builder)", () => {
   it("selects exactly the rows an in-memory reading of the filter selects", async () => {
     await fc.assert(
@@ -133,17 +145,7 @@ describe("logRowWhere (the one log filter -> SQL builder)", () => {
   });
 
   it("finds rows for common filters (the property above is not comparing empty sets)", async () => {
-    const everything: ResolvedLogFilter = {
-      range: { from: new Date(T0), to: new Date(T0 + 5 * 24 * HOUR), clamped: false },
-      owner: null,
-      environment: null,
-      keyIds: [],
-      partners: [],
-      methods: [],
-      routes: [],
-      statusClasses: [],
-      statuses: [],
-    };
+    const everything = logFilterOver({ from: new Date(T0), to: new Date(T0 + 5 * 24 * HOUR) });
     expect(await selected(everything)).toHaveLength(rows.length);
     const ownerA = await selected({ ...everything, owner: "owner-a", statusClasses: ["4xx"], statuses: [500] });
     expect(ownerA.length).toBeGreaterThan(10);

@@ -6,7 +6,7 @@ import type { LogTables } from "../db/log-db";
 import type { LogFilterInput } from "./log-query-input";
 import { boundTimeRange, resolveTimeRange, type BoundedTimeRange, type TimeRange } from "./time-range";
 import { retentionDays } from "./retention";
-import { loggedKeyId, statusClass } from "./log-entry";
+import { loggedKeyId, STATUS_CLASS_RANGES, statusClass, type StatusClass } from "./log-entry";
 import { requestIdIssuedAt } from "../http/request-id";
 
 /**
@@ -24,7 +24,7 @@ export type ResolvedLogFilter = {
   partners: string[];
   methods: string[];
   routes: string[];
-  statusClasses: string[];
+  statusClasses: StatusClass[];
   statuses: number[];
   requestId?: string;
   errorCode?: string;
@@ -86,7 +86,7 @@ export async function resolveLogFilter(actor: Actor, f: LogFilterInput, now = ne
   const environment = environmentFilter(actor);
   const keyIds = f.partnerId?.length ? await partnerKeyIds(f.partnerId, f.keyId, owner) : (f.keyId ?? []);
   return {
-    range: boundTimeRange(resolveTimeRange(f, now), now, Math.max(...Object.values(retentionDays()))),
+    range: boundTimeRange(resolveTimeRange(f, now), now, retentionDays().rollups),
     owner,
     environment,
     keyIds:
@@ -94,7 +94,7 @@ export async function resolveLogFilter(actor: Actor, f: LogFilterInput, now = ne
     partners: f.partner ?? [],
     methods: f.method ?? [],
     routes: f.route ?? [],
-    statusClasses: status.filter((s) => typeof s === "string") as string[],
+    statusClasses: status.filter((s) => typeof s === "string"),
     statuses: status.filter((s): s is number => typeof s === "number"),
     requestId: f.requestId,
     errorCode: f.errorCode,
@@ -114,7 +114,7 @@ type LogEb = ExpressionBuilder<LogTables, "RequestLog">;
 type RollupEb = ExpressionBuilder<LogTables, "RequestRollup">;
 
 /** Every status class a filter's classes and exact statuses can match, each once. */
-function classesOf(r: ResolvedLogFilter): string[] {
+function classesOf(r: ResolvedLogFilter): StatusClass[] {
   return [...new Set([...r.statusClasses, ...r.statuses.map(statusClass)])];
 }
 
@@ -152,19 +152,9 @@ export function keyRowsWhere(keys: readonly { id: string; keyId: string }[]) {
   return (eb: LogEb): Expression<SqlBool> => eb.and([eb("apiKeyId", "in", ids), eb("keyId", "in", publicIds)]);
 }
 
-/** The statuses of each class, as statusClass (lib/logs/log-entry.ts) assigns them: 5xx is 500 and up, 1xx below 200. */
-const STATUS_RANGES: Record<string, { from?: number; below?: number }> = {
-  "1xx": { below: 200 },
-  "2xx": { from: 200, below: 300 },
-  "3xx": { from: 300, below: 400 },
-  "4xx": { from: 400, below: 500 },
-  "5xx": { from: 500 },
-};
-
-/** A status class as its status range (the one index on the status serves it), or the class itself if unknown. */
-function statusClassWhere(eb: LogEb, cls: string): Expression<SqlBool> {
-  const range = STATUS_RANGES[cls];
-  if (!range) return eb("statusClass", "=", cls);
+/** A status class as its status range: the one index on the status serves it. */
+function statusClassWhere(eb: LogEb, cls: StatusClass): Expression<SqlBool> {
+  const range = STATUS_CLASS_RANGES[cls];
   const and: Expression<SqlBool>[] = [];
   if (range.from !== undefined) and.push(eb("status", ">=", range.from));
   if (range.below !== undefined) and.push(eb("status", "<", range.below));
@@ -224,33 +214,27 @@ export function rollupsCanBoundPage(r: ResolvedLogFilter): boolean {
  */
 export function rollupBoundWhere(r: ResolvedLogFilter, window: TimeRange, time: Bound) {
   const exact = r.statuses.length === 0 && !r.errorCode;
-  const owner = r.owner;
+  const classes = { ...r, statusClasses: classesOf(r), statuses: [] };
   return {
-    where: (eb: RollupEb): Expression<SqlBool> => {
-      const and: Expression<SqlBool>[] = [
-        eb("resolution", "=", "hour"),
-        eb("bucketStart", ">=", time(window.from.getTime())),
-        eb("bucketStart", "<", time(window.to.getTime())),
-      ];
-      if (owner === "nobody") and.push(NOTHING);
-      else if (owner !== null) and.push(eb.or([eb("ownerId", "=", owner), eb("apiKeyId", "=", "")]));
-      if (r.routes.length) and.push(eb("route", "in", r.routes));
-      if (r.methods.length) and.push(eb("method", "in", r.methods));
-      const classes = classesOf(r);
-      if (classes.length) and.push(eb("statusClass", "in", classes));
-      return eb.and(and);
-    },
+    where: rollupWhere(classes, "hour", window, time, { keylessRows: true }),
     certain: (eb: RollupEb): Expression<SqlBool> =>
-      !exact ? NOTHING : owner !== null ? eb("apiKeyId", "<>", "") : sql<SqlBool>`1 = 1`,
+      !exact ? NOTHING : r.owner !== null ? eb("apiKeyId", "<>", "") : sql<SqlBool>`1 = 1`,
   };
 }
 
 /**
  * The rollup rows a filter selects (only for filters rollupsCanAnswer), between bucket starts `window`. Rollups
  * are keyed by the internal key id; the filter names public ids, resolved in the same query (and only the
- * owner's: another owner's key id selects nothing).
+ * owner's: another owner's key id selects nothing). `keylessRows`: an owner's filter also takes the rows of no known
+ * key (rollup key ""), whose owner the rollup cannot vouch for (page bounds: an upper bound must hold for any row).
  */
-export function rollupWhere(r: ResolvedLogFilter, resolution: string, window: TimeRange, time: Bound) {
+export function rollupWhere(
+  r: ResolvedLogFilter,
+  resolution: string,
+  window: TimeRange,
+  time: Bound,
+  opts: { keylessRows?: boolean } = {},
+) {
   return (eb: RollupEb): Expression<SqlBool> => {
     const and: Expression<SqlBool>[] = [
       eb("resolution", "=", resolution),
@@ -258,7 +242,10 @@ export function rollupWhere(r: ResolvedLogFilter, resolution: string, window: Ti
       eb("bucketStart", "<", time(window.to.getTime())),
     ];
     if (r.owner === "nobody") and.push(NOTHING);
-    else if (r.owner !== null) and.push(eb("ownerId", "=", r.owner));
+    else if (r.owner !== null) {
+      const own = eb("ownerId", "=", r.owner);
+      and.push(opts.keylessRows ? eb.or([own, eb("apiKeyId", "=", "")]) : own);
+    }
     if (r.keyIds.length) {
       const owner = r.owner;
       and.push(

@@ -3,13 +3,13 @@ import { sql, type Kysely } from "kysely";
 import { toDate, type LogTables } from "../db/log-db";
 import { services } from "../services";
 import { ROLLUP_RESOLUTIONS } from "./log-entry";
+import { bucketStart } from "./granularity";
 import { rollupBoundWhere, type ResolvedLogFilter } from "./log-filter";
 import { pageWindow, type Span } from "./page-window";
-import { retentionDays } from "./retention";
+import { retentionStart } from "./retention";
 import { DAY_MS, type BoundedTimeRange } from "./time-range";
 
 const HOUR_MS = ROLLUP_RESOLUTIONS.hour;
-const ceilHour = (ms: number) => Math.ceil(ms / HOUR_MS) * HOUR_MS;
 
 /** The part of the range a page reads: up to (desc) or from (asc) its cursor. */
 export function pageSpan(range: BoundedTimeRange, after: { timestamp: Date } | null, order: "asc" | "desc"): Span {
@@ -45,11 +45,8 @@ export async function pageBounds(
     .select((eb) => eb.fn.min("bucketStart").as("hour"))
     .executeTakeFirst();
   if (!oldest?.hour) return pageWindow([], span, Infinity, need, order);
-  const coveredFrom = Math.max(
-    toDate(oldest.hour).getTime(),
-    ceilHour(now.getTime() - (retentionDays().raw + 1) * DAY_MS),
-  );
-  const hours = { from: new Date(Math.max(span.from - (span.from % HOUR_MS), coveredFrom)), to: new Date(span.to) };
+  const coveredFrom = Math.max(toDate(oldest.hour).getTime(), retentionStart(now).getTime() - DAY_MS);
+  const hours = { from: new Date(Math.max(bucketStart(span.from, HOUR_MS), coveredFrom)), to: new Date(span.to) };
   const { where, certain } = rollupBoundWhere(filter, hours, time);
   const rows = await db
     .selectFrom("RequestRollup")

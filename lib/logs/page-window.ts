@@ -19,9 +19,9 @@ export type Span = { from: number; to: number };
  *
  * - `window`: the runs from the newest (desc) that can hold a row back to the hour where at least `need` rows are
  *   certain (`lower`, counted only for hours wholly inside the span); all of them when that is never reached.
- * - `fallback`: every run. A page read from `window` that comes back with fewer than `need` rows is read again
- *   from `fallback` (the counts promised rows that are not there: say, deleted), so a miscount can cost time but
- *   never a row.
+ * - `fallback`: every run, when `window` leaves some out. A page read from `window` that comes back with fewer
+ *   than `need` rows is read again from `fallback` (the counts promised rows that are not there: say, deleted), so
+ *   counts that are too high cost time, never a row.
  */
 export function pageWindow(
   counts: readonly HourCount[],
@@ -29,7 +29,7 @@ export function pageWindow(
   coveredFrom: number,
   need: number,
   order: "asc" | "desc",
-): { window: Span[]; fallback: Span[] } | null {
+): { window: Span[]; fallback?: Span[] } | null {
   if (span.from >= span.to) return null; // a cursor at the range's end
   const inSpan = counts.filter((c) => c.hour < span.to && c.hour + HOUR > span.from && c.hour >= coveredFrom);
   const possible = inSpan.filter((c) => c.upper > 0).sort((a, b) => a.hour - b.hour);
@@ -56,9 +56,9 @@ export function pageWindow(
       order === "desc"
         ? runs.filter((r) => r.to > c.hour).map((r) => ({ from: Math.max(r.from, c.hour), to: r.to }))
         : runs.filter((r) => r.from < c.hour + HOUR).map((r) => ({ from: r.from, to: Math.min(r.to, c.hour + HOUR) }));
-    const whole =
+    const all =
       window.length === runs.length && window[0]!.from === runs[0]!.from && window.at(-1)!.to === runs.at(-1)!.to;
-    return { window: whole ? runs : window, fallback: runs };
+    return all ? { window: runs } : { window, fallback: runs };
   }
-  return { window: runs, fallback: runs };
+  return { window: runs };
 }

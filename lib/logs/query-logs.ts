@@ -154,7 +154,7 @@ export async function queryLogs(actor: Actor, q: LogPageInput, now = new Date())
           const bounds = await pageBounds(trx, filter, span, need, q.order, now);
           if (bounds === null) return [];
           const first = await readRuns(trx, bounds.window);
-          return first.length < need && bounds.window !== bounds.fallback ? readRuns(trx, bounds.fallback) : first;
+          return first.length < need && bounds.fallback ? readRuns(trx, bounds.fallback) : first;
         });
   const page = rows.slice(0, q.limit).map(toLogRow);
   const last = page[page.length - 1];

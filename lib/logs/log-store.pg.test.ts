@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import { keyLogIdentity, logEntry, makeKey, makeUser } from "@/test/fixtures";
 import { db } from "../db";
 import { openLogDb, type LogDb, type PostgresLogDb } from "../db/log-db";
-import { pgArrayLiteral, PG_PREPARED_MAX_ROWS, storeLogBatch } from "./log-store";
+import { PG_PREPARED_MAX_ROWS, storeLogBatch } from "./log-store";
 import type { LogEntry } from "./log-entry";
 import { bucketIndex } from "./latency-histogram";
 
@@ -152,6 +152,31 @@ describe("a flush on PostgreSQL", () => {
       query.mockRestore();
       connect.mockRestore();
     }
+  });
+
+  it("inserts a fresh part plainly; a part holding a stored entry is sent once more, skipping what is stored", async () => {
+    const route = "/api/v1/insert-then-skip";
+    const batch = Array.from({ length: 30 }, (_, i) => logEntry({ route, timestamp: T0 + i }));
+    const query = vi.spyOn(single.pool, "query");
+    const sent = () => query.mock.calls.map((c) => (c[0] as unknown as { text: string }).text);
+    const skips = (text: string) => text.includes('ON CONFLICT ("timestamp", "id") DO NOTHING');
+    try {
+      expect(await storeLogBatch(single, batch.slice(0, 15))).toBe(15);
+      expect(sent().map(skips)).toEqual([false]);
+      query.mockClear();
+      // Parts of 10: the first part is all stored, the second half stored, the third fresh.
+      expect(await storeLogBatch(single, batch, { partRows: 10 })).toBe(15);
+      expect(sent().map(skips)).toEqual([false, true, false, true, false]);
+      query.mockClear();
+      // Any other refusal is not retried as a replay: the batch fails, and the writer retries it later.
+      const refused = logEntry({ route, timestamp: T0 + 500, method: null as unknown as string });
+      await expect(storeLogBatch(single, [refused])).rejects.toThrow(/null value in column "method"/);
+      expect(sent().map(skips)).toEqual([false]);
+    } finally {
+      query.mockRestore();
+    }
+    expect(await rawCount(route)).toBe(30);
+    expect(await minuteCount(route)).toBe(30);
   });
 
   it("a big batch goes unprepared (planned for its size) and in parts; every row is stored and counted once", async () => {
@@ -356,42 +381,5 @@ describe("a flush on PostgreSQL", () => {
       await storeLogBatch(single, [logEntry({ ...identity, route, timestamp: at(2), scopeUsed: "offers:write" })]),
     ).toBe(1);
     await check();
-  });
-});
-
-describe("pgArrayLiteral", () => {
-  it("round-trips text (quotes, backslashes, braces, commas, empty, the word NULL) and nulls through PostgreSQL", async () => {
-    const values = [
-      "plain",
-      'a "quoted" word',
-      "back\\slash\\",
-      "{braces},commas",
-      "",
-      "NULL",
-      "  spaced  ",
-      "é ✓ 日本",
-      null,
-    ];
-    const { rows } = await single.pool.query<{ a: (string | null)[] }>("SELECT $1::text[] AS a", [
-      pgArrayLiteral(values),
-    ]);
-    expect(rows[0]!.a).toEqual(values);
-  });
-
-  it("round-trips numbers and timestamps, and an empty array", async () => {
-    const nums = [0, 1.5, -2.25, 1e-7, 12345.678, 3];
-    const { rows } = await single.pool.query<{ d: number[]; i: number[]; e: string[]; t: Date[] }>(
-      "SELECT $1::float8[] AS d, $2::int[] AS i, $3::text[] AS e, $4::timestamp(3)[] AS t",
-      [
-        pgArrayLiteral(nums),
-        pgArrayLiteral([200, 404, 500]),
-        pgArrayLiteral([]),
-        pgArrayLiteral([single.time(T0 + 7)]),
-      ],
-    );
-    expect(rows[0]!.d).toEqual(nums);
-    expect(rows[0]!.i).toEqual([200, 404, 500]);
-    expect(rows[0]!.e).toEqual([]);
-    expect(rows[0]!.t.map((d) => new Date(d).getTime())).toEqual([T0 + 7]);
   });
 });

@@ -32,8 +32,21 @@ describe("pgBinaryArray's layout", () => {
     expect(pgBinaryArray("timestamp(3)", [0]).readInt32BE(8)).toBe(1114);
   });
 
-  it("refuses what it cannot encode exactly: a fractional timestamp, an integer outside int4", () => {
+  it("a timestamp stays exact where milliseconds × 1000 passes 2^53 (after 2285), to the ends of a Date's range", () => {
+    const micros = (ms: number) => pgBinaryArray("timestamp(3)", [ms]).readBigInt64BE(24);
+    for (const iso of ["2285-06-01T00:00:00.001Z", "4283-01-01T00:00:00.007Z", "9999-12-31T23:59:59.999Z"]) {
+      const ms = Date.parse(iso);
+      expect(micros(ms), iso).toBe(BigInt(ms - Date.UTC(2000, 0, 1)) * 1000n);
+    }
+    for (const ms of [8.64e15, -8.64e15, -8.64e15 + 1, 8.64e15 - 7]) {
+      expect(micros(ms), String(ms)).toBe(BigInt(ms - Date.UTC(2000, 0, 1)) * 1000n);
+    }
+  });
+
+  it("refuses what it cannot encode exactly: a fractional timestamp, a fractional or NaN integer, one outside int4", () => {
     expect(() => pgBinaryArray("timestamp(3)", [1.5])).toThrow(/whole epoch milliseconds/);
+    expect(() => pgBinaryArray("integer", [1.5])).toThrow(/must be whole/);
+    expect(() => pgBinaryArray("integer", [NaN])).toThrow(/must be whole/);
     expect(() => pgBinaryArray("integer", [2 ** 31])).toThrow(RangeError);
   });
 });

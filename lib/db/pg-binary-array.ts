@@ -28,17 +28,28 @@ const FIXED: Record<
   Exclude<PgArrayElement, "text">,
   { bytes: number; write: (buf: Buffer, v: number, at: number) => void }
 > = {
-  integer: { bytes: 4, write: (buf, v, at) => buf.writeInt32BE(v, at) },
+  integer: {
+    bytes: 4,
+    write: (buf, v, at) => {
+      // writeInt32BE checks the range only: 1.5 would go as 1, NaN as 0.
+      if (!Number.isInteger(v)) throw new RangeError(`an integer element must be whole, got ${v}`);
+      buf.writeInt32BE(v, at);
+    },
+  },
   "double precision": { bytes: 8, write: (buf, v, at) => buf.writeDoubleBE(v, at) },
   "timestamp(3)": {
     bytes: 8,
     write: (buf, ms, at) => {
       if (!Number.isInteger(ms)) throw new RangeError(`a timestamp must be whole epoch milliseconds, got ${ms}`);
-      // Microseconds since 2000 as int8, written as two 32-bit halves (exact: |µs| stays far below 2^53).
-      const micros = (ms - PG_EPOCH_MS) * 1000;
-      const high = Math.floor(micros / TWO_32);
-      buf.writeInt32BE(high, at);
-      buf.writeUInt32BE(micros - high * TWO_32, at + 4);
+      // Microseconds since 2000 as int8 in two 32-bit halves, without BigInt. The product ms × 1000 passes 2^53
+      // (and loses exactness) after the year 2285, so the milliseconds are split first and each half multiplied
+      // on its own: every step below stays an exact integer for any date a Date can hold.
+      const sinceEpoch = ms - PG_EPOCH_MS;
+      const highMs = Math.floor(sinceEpoch / TWO_32);
+      const lowMicros = (sinceEpoch - highMs * TWO_32) * 1000; // < 2^42
+      const carry = Math.floor(lowMicros / TWO_32);
+      buf.writeInt32BE(highMs * 1000 + carry, at);
+      buf.writeUInt32BE(lowMicros - carry * TWO_32, at + 4);
     },
   },
 };

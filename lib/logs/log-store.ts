@@ -374,8 +374,8 @@ const [FINEST, ...COARSER] = (Object.keys(ROLLUP_RESOLUTIONS) as RollupResolutio
 /**
  * INSERT the minute and hour rollups of the raw rows in `source` (a relation with RequestLog's columns), grouped
  * by the database: what storeLogBatch adds for the rows it inserts, and what the PostgreSQL bulk seed
- * (scripts/seed-logs.ts) adds for a whole day at once. The rows are grouped once, by minute; the hours are summed
- * from the minutes (a few hundred groups), not grouped again from every row. Rows come in the conflict key's order,
+ * (scripts/seed-logs-pg.ts) adds for a whole day at once. The rows are grouped once, by minute; the hours are summed
+ * from the minute groups (far fewer than the rows), not grouped again from every row. Rows come in the conflict key's order,
  * so concurrent writers lock rollup rows in the same order (no deadlock); counts, sums and histograms are added to
  * what is there, and the larger max kept, so no writer's increment is lost.
  */
@@ -467,15 +467,15 @@ async function storePostgres(
   const build = (i: number) => {
     const part = entries.slice(i, i + partRows);
     const values: Record<string, unknown> = {};
-    // Binary arrays: timestamps go as epoch milliseconds (see pgBinaryArray), so `time` is the identity.
+    // Binary arrays: timestamps go as epoch milliseconds (see pgBinaryArray).
     for (const c of SENT) values[c] = pgBinaryArray(LOG_PG_TYPES[c], part, (e) => LOG_VALUE[c](e, epochMs));
     // Usage goes with the first part.
     const first = i === 0;
     values.touchKey = pgBinaryArray("text", first ? keys : [], (k) => k.apiKeyId);
-    values.touchAt = pgBinaryArray("timestamp(3)", first ? keys : [], (k) => k.at);
+    values.touchAt = pgBinaryArray("timestamp(3)", first ? keys : [], (k) => epochMs(k.at));
     values.scopeKey = pgBinaryArray("text", first ? scopes : [], (u) => u.apiKeyId);
     values.scopeName = pgBinaryArray("text", first ? scopes : [], (u) => u.scope);
-    values.scopeAt = pgBinaryArray("timestamp(3)", first ? scopes : [], (u) => u.at);
+    values.scopeAt = pgBinaryArray("timestamp(3)", first ? scopes : [], (u) => epochMs(u.at));
     // Both statements take the same parameters in the same order.
     return { prepared: part.length <= PG_PREPARED_MAX_ROWS, values: statements.insert.bind(values as never) };
   };
@@ -515,7 +515,8 @@ async function storePostgres(
   return stored + (await running);
 }
 
-const epochMs = (ms: number) => ms;
+/** A timestamp for the binary arrays: whole epoch milliseconds, cut as a Date cuts them (SQLite's path formats one). */
+const epochMs = (ms: number) => Math.trunc(ms);
 
 /**
  * Write a batch atomically (SQLite: one transaction; PostgreSQL: one statement per PG_PART_ROWS rows): raw rows,

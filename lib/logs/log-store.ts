@@ -429,18 +429,29 @@ export const PG_PART_ROWS = 20_000;
  */
 export const PG_PREPARED_MAX_ROWS = 1_000;
 
-type BatchStatement = { name: string; sql: string; bind: (v: Record<BatchParam, unknown>) => unknown[] };
-const pgStatements = new WeakMap<PostgresLogDb, { insert: BatchStatement; skipStored: BatchStatement }>();
+type BatchStatement = { name: string; sql: string };
+/** The two forms of the batch statement and their one parameter binding (the ON CONFLICT clause has no parameters). */
+type BatchStatements = {
+  insert: BatchStatement;
+  skipStored: BatchStatement;
+  bind: (v: Record<BatchParam, unknown>) => unknown[];
+};
+const pgStatements = new WeakMap<PostgresLogDb, BatchStatements>();
 
-function pgStatementsFor(logDb: PostgresLogDb) {
+function pgStatementsFor(logDb: PostgresLogDb): BatchStatements {
   let s = pgStatements.get(logDb);
   if (!s) {
-    const named = (skipStored: boolean): BatchStatement => {
-      const t = batchStatementPostgres(logDb.kysely, skipStored);
-      // The name changes with the text (a release that changes the statement never meets the old one prepared).
-      return { name: `keyward_log_batch_${createHash("sha1").update(t.sql).digest("hex").slice(0, 12)}`, ...t };
+    const insert = batchStatementPostgres(logDb.kysely, false);
+    // The name changes with the text (a release that changes the statement never meets the old one prepared).
+    const named = (sql: string): BatchStatement => ({
+      name: `keyward_log_batch_${createHash("sha1").update(sql).digest("hex").slice(0, 12)}`,
+      sql,
+    });
+    s = {
+      insert: named(insert.sql),
+      skipStored: named(batchStatementPostgres(logDb.kysely, true).sql),
+      bind: insert.bind,
     };
-    s = { insert: named(false), skipStored: named(true) };
     pgStatements.set(logDb, s);
   }
   return s;
@@ -476,8 +487,7 @@ async function storePostgres(
     values.scopeKey = pgBinaryArray("text", first ? scopes : [], (u) => u.apiKeyId);
     values.scopeName = pgBinaryArray("text", first ? scopes : [], (u) => u.scope);
     values.scopeAt = pgBinaryArray("timestamp(3)", first ? scopes : [], (u) => epochMs(u.at));
-    // Both statements take the same parameters in the same order.
-    return { prepared: part.length <= PG_PREPARED_MAX_ROWS, values: statements.insert.bind(values as never) };
+    return { prepared: part.length <= PG_PREPARED_MAX_ROWS, values: statements.bind(values as never) };
   };
   const send = (statement: BatchStatement, part: ReturnType<typeof build>) =>
     logDb.pool

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pgBinaryArray } from "./pg-binary-array";
+import { pgBinaryArray, pgBinaryCopy } from "./pg-binary-array";
 
 const int32s = (buf: Buffer, count: number) => Array.from({ length: count }, (_, i) => buf.readInt32BE(i * 4));
 
@@ -48,5 +48,53 @@ describe("pgBinaryArray's layout", () => {
     expect(() => pgBinaryArray("integer", [1.5])).toThrow(/must be whole/);
     expect(() => pgBinaryArray("integer", [NaN])).toThrow(/must be whole/);
     expect(() => pgBinaryArray("integer", [2 ** 31])).toThrow(RangeError);
+  });
+});
+
+describe("pgBinaryCopy's layout", () => {
+  it("the signature, flags and extension length; per row a field count and each field; the -1 trailer", () => {
+    const buf = pgBinaryCopy(
+      [
+        { type: "text", valueOf: (r: { t: string | null; i: number }) => r.t },
+        { type: "integer", valueOf: (r: { t: string | null; i: number }) => r.i },
+      ],
+      [
+        { t: "ab", i: 7 },
+        { t: null, i: -1 },
+      ],
+    );
+    expect(buf.subarray(0, 11)).toEqual(Buffer.from("PGCOPY\n\xff\r\n\0", "latin1"));
+    expect([buf.readInt32BE(11), buf.readInt32BE(15)]).toEqual([0, 0]);
+    let at = 19;
+    // Row 1: two fields, "ab" (2 bytes), 7 (int4).
+    expect(buf.readInt16BE(at)).toBe(2);
+    expect(buf.readInt32BE(at + 2)).toBe(2);
+    expect(buf.subarray(at + 6, at + 8).toString()).toBe("ab");
+    expect([buf.readInt32BE(at + 8), buf.readInt32BE(at + 12)]).toEqual([4, 7]);
+    at += 16;
+    // Row 2: NULL (-1, no bytes), -1 (int4).
+    expect(buf.readInt16BE(at)).toBe(2);
+    expect(buf.readInt32BE(at + 2)).toBe(-1);
+    expect([buf.readInt32BE(at + 6), buf.readInt32BE(at + 10)]).toEqual([4, -1]);
+    at += 14;
+    expect(buf.readInt16BE(at)).toBe(-1);
+    expect(buf.length).toBe(at + 2);
+  });
+
+  it("text is UTF-8 whatever its length: ASCII, ASCII then not, long", () => {
+    const texts = ["plain", "abc é", "日本", "🔑", "x".repeat(100) + "é", ""];
+    const buf = pgBinaryCopy([{ type: "text", valueOf: (t: string) => t }], texts);
+    let at = 19;
+    for (const t of texts) {
+      const len = buf.readInt32BE(at + 2);
+      expect(buf.subarray(at + 6, at + 6 + len).toString("utf8")).toBe(t);
+      expect(len).toBe(Buffer.byteLength(t));
+      at += 6 + len;
+    }
+  });
+
+  it("refuses what pgBinaryArray refuses: a fractional timestamp, a fractional integer", () => {
+    expect(() => pgBinaryCopy([{ type: "timestamp(3)", valueOf: (v: number) => v }], [1.5])).toThrow(/whole epoch/);
+    expect(() => pgBinaryCopy([{ type: "integer", valueOf: (v: number) => v }], [1.5])).toThrow(/must be whole/);
   });
 });

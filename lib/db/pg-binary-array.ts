@@ -6,6 +6,8 @@
  *
  * Layout: int32 dimensions (1, or 0 when empty), int32 has-nulls flag, int32 element type oid, then per dimension
  * int32 length and int32 lower bound (1); then per element int32 byte length (-1 for NULL) and its bytes, big-endian.
+ *
+ * The same values, row by row, are the data of a binary COPY (pgBinaryCopy): the log's raw rows go in that way.
  */
 
 /** The element types a log batch sends, spelled as in SQL casts: timestamp(3) is given as epoch milliseconds. */
@@ -53,7 +55,81 @@ const FIXED: Record<
     },
   },
 };
-const HEADER_BYTES = 20;
+/**
+ * A growing buffer of values in PostgreSQL's binary wire format, each as int32 byte length (-1 for NULL) and its
+ * bytes: what an array element and a binary COPY field both are.
+ */
+class PgBinaryWriter {
+  buf: Buffer;
+  off = 0;
+
+  constructor(initialBytes: number) {
+    this.buf = Buffer.allocUnsafe(initialBytes);
+  }
+
+  reserve(bytes: number): void {
+    if (this.off + bytes <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.off + bytes));
+    this.buf.copy(bigger, 0, 0, this.off);
+    this.buf = bigger;
+  }
+
+  int16(v: number): void {
+    this.reserve(2);
+    this.buf.writeInt16BE(v, this.off);
+    this.off += 2;
+  }
+
+  int32(v: number): void {
+    this.reserve(4);
+    this.buf.writeInt32BE(v, this.off);
+    this.off += 4;
+  }
+
+  /** One value (null or undefined is SQL NULL); returns whether it was NULL. */
+  value(type: PgArrayElement, v: unknown): boolean {
+    if (v === null || v === undefined) {
+      this.int32(-1);
+      return true;
+    }
+    if (type === "text") {
+      const text = String(v);
+      this.reserve(4 + text.length * 3); // UTF-8 takes at most 3 bytes per UTF-16 unit
+      const bytes =
+        text.length <= SHORT_TEXT
+          ? writeShort(this.buf, text, this.off + 4)
+          : this.buf.write(text, this.off + 4, "utf8");
+      this.buf.writeInt32BE(bytes, this.off);
+      this.off += 4 + bytes;
+    } else {
+      const fixed = FIXED[type];
+      this.reserve(4 + fixed.bytes);
+      this.buf.writeInt32BE(fixed.bytes, this.off);
+      fixed.write(this.buf, v as number, this.off + 4);
+      this.off += 4 + fixed.bytes;
+    }
+    return false;
+  }
+
+  written(): Buffer {
+    return this.buf.subarray(0, this.off);
+  }
+}
+
+/** Text up to this length is copied byte by byte when it is ASCII: cheaper than a call into Buffer#write. */
+const SHORT_TEXT = 64;
+
+/** Writes short text as UTF-8 at `at`; returns its byte length. */
+function writeShort(buf: Buffer, text: string, at: number): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) return buf.write(text, at, "utf8");
+    buf[at + i] = c;
+  }
+  return text.length;
+}
+
+const ARRAY_HEADER_BYTES = 20;
 
 /**
  * The binary array of `items` mapped by `valueOf` (null or undefined is SQL NULL). Text is sent as UTF-8, integers
@@ -65,43 +141,42 @@ export function pgBinaryArray<T>(
   valueOf: (item: T) => unknown = (item) => item,
 ): Buffer {
   // A first guess at the size; text grows the buffer (doubling) when it needs to.
-  let buf = Buffer.allocUnsafe(HEADER_BYTES + items.length * (type === "text" ? 32 : 12));
-  let off = HEADER_BYTES;
+  const w = new PgBinaryWriter(ARRAY_HEADER_BYTES + items.length * (type === "text" ? 32 : 12));
+  w.off = ARRAY_HEADER_BYTES;
   let hasNull = 0;
-  const reserve = (bytes: number) => {
-    if (off + bytes <= buf.length) return;
-    const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, off + bytes));
-    buf.copy(bigger, 0, 0, off);
-    buf = bigger;
-  };
-  for (let i = 0; i < items.length; i++) {
-    const v = valueOf(items[i]!);
-    if (v === null || v === undefined) {
-      reserve(4);
-      buf.writeInt32BE(-1, off);
-      off += 4;
-      hasNull = 1;
-      continue;
-    }
-    if (type === "text") {
-      const text = String(v);
-      reserve(4 + text.length * 3); // UTF-8 takes at most 3 bytes per UTF-16 unit
-      const bytes = buf.write(text, off + 4, "utf8");
-      buf.writeInt32BE(bytes, off);
-      off += 4 + bytes;
-    } else {
-      const fixed = FIXED[type];
-      reserve(4 + fixed.bytes);
-      buf.writeInt32BE(fixed.bytes, off);
-      fixed.write(buf, v as number, off + 4);
-      off += 4 + fixed.bytes;
-    }
-  }
+  for (let i = 0; i < items.length; i++) if (w.value(type, valueOf(items[i]!))) hasNull = 1;
+  const buf = w.written();
   buf.writeInt32BE(items.length === 0 ? 0 : 1, 0);
   buf.writeInt32BE(hasNull, 4);
   buf.writeInt32BE(ELEMENT_OID[type], 8);
   buf.writeInt32BE(items.length, 12);
   buf.writeInt32BE(1, 16);
   // An empty array is its 12-byte header alone (no dimensions).
-  return items.length === 0 ? buf.subarray(0, 12) : buf.subarray(0, off);
+  return items.length === 0 ? buf.subarray(0, 12) : buf;
+}
+
+/** A column of a binary COPY: its type, and how a row gives its value. */
+export type PgCopyColumn<T> = { type: PgArrayElement; valueOf: (row: T) => unknown };
+
+/** A binary COPY stream's signature: "PGCOPY\n\377\r\n\0", then int32 flags (0) and int32 header extension length (0). */
+const COPY_SIGNATURE = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00]);
+
+/**
+ * `rows` as the data of `COPY … FROM STDIN (FORMAT binary)` naming `columns` in this order: the signature, then per
+ * row int16 field count and each field as a value above, then the int16 -1 trailer. Values are encoded as for
+ * pgBinaryArray (same types, same refusals), so the server runs no text input function at all.
+ */
+export function pgBinaryCopy<T>(columns: readonly PgCopyColumn<T>[], rows: readonly T[]): Buffer {
+  const w = new PgBinaryWriter(COPY_SIGNATURE.length + 8 + rows.length * (2 + columns.length * 16) + 2);
+  COPY_SIGNATURE.copy(w.buf, 0);
+  w.off = COPY_SIGNATURE.length;
+  w.int32(0);
+  w.int32(0);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    w.int16(columns.length);
+    for (let c = 0; c < columns.length; c++) w.value(columns[c]!.type, columns[c]!.valueOf(row));
+  }
+  w.int16(-1);
+  return w.written();
 }

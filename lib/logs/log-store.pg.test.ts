@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
+import pg from "pg";
 import { keyLogIdentity, logEntry, makeKey, makeUser } from "@/test/fixtures";
 import { db } from "../db";
 import { openLogDb, type LogDb, type PostgresLogDb } from "../db/log-db";
@@ -129,101 +130,183 @@ async function minuteCount(route: string): Promise<number> {
   return Number(r.n ?? 0);
 }
 
+/** What a statement sent on a connection is: a transaction command, the COPY, or which batch statement. */
+function kindOf(q: unknown): string {
+  if (typeof q === "string") return q;
+  const text = (q as { text?: string }).text ?? "";
+  if (text.startsWith("COPY")) return "copy";
+  if (text.includes('ON CONFLICT ("timestamp", "id") DO NOTHING')) return "replay";
+  if (text.includes('INSERT INTO "RequestRollup"')) return "grouped";
+  return text;
+}
+
+/**
+ * Records what is sent on every connection (pool.query checks a client out and calls its query too), and lets a
+ * test refuse some of it: `refuse(kind)` returns the error a statement of that kind fails with, if any.
+ */
+function recordSent(refuse: (kind: string) => Error | undefined = () => undefined) {
+  const real = pg.Client.prototype.query;
+  const sent: { kind: string; name?: string }[] = [];
+  const spy = vi.spyOn(pg.Client.prototype, "query").mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+    const q = args[0];
+    const kind = kindOf(q);
+    sent.push({ kind, name: (q as { name?: string }).name });
+    const err = refuse(kind);
+    if (err) return Promise.reject(err);
+    return (real as (...a: unknown[]) => unknown).apply(this, args);
+  } as never);
+  return {
+    sent,
+    kinds: () => sent.map((q) => q.kind),
+    clear: () => (sent.length = 0),
+    restore: () => spy.mockRestore(),
+  };
+}
+
+const FRESH = ["BEGIN", "copy", "grouped", "COMMIT"];
+const STORED = ["BEGIN", "copy", "ROLLBACK", "replay"];
+
 describe("a flush on PostgreSQL", () => {
-  it("is one statement (no transaction round trips), prepared once per connection", async () => {
-    const query = vi.spyOn(single.pool, "query");
-    const connect = vi.spyOn(single.pool, "connect");
+  it("a fresh batch is one transaction: a binary COPY of its rows, then its rollups and usage as one prepared statement", async () => {
+    const route = "/api/v1/one-transaction";
+    const rec = recordSent();
     try {
-      const route = "/api/v1/one-statement";
       for (let b = 0; b < 3; b++) {
         const batch = Array.from({ length: 20 }, (_, i) => logEntry({ route, timestamp: T0 + b * 1000 + i }));
-        const before = query.mock.calls.length;
+        rec.clear();
         expect(await storeLogBatch(single, batch)).toBe(20);
-        expect(query.mock.calls.length - before).toBe(1);
+        expect(rec.kinds()).toEqual(FRESH);
+        expect(rec.sent[2]!.name).toMatch(/^keyward_log_[0-9a-f]{12}$/);
       }
-      // pg's Pool.query checks a connection out itself: one per statement, never one held for a transaction.
-      expect(connect.mock.calls.length).toBeLessThanOrEqual(3);
-      const { rows } = await single.pool.query<{ name: string }>(
-        "SELECT name FROM pg_prepared_statements WHERE name LIKE 'keyward_log_batch_%'",
-      );
-      expect(rows).toHaveLength(1);
-      expect(await minuteCount(route)).toBe(60);
     } finally {
-      query.mockRestore();
-      connect.mockRestore();
+      rec.restore();
     }
+    // Prepared once on the one connection, and reused by every later flush.
+    const { rows } = await single.pool.query<{ name: string }>(
+      "SELECT name FROM pg_prepared_statements WHERE name LIKE 'keyward_log_%'",
+    );
+    expect(rows).toHaveLength(1);
+    expect(await rawCount(route)).toBe(60);
+    expect(await minuteCount(route)).toBe(60);
   });
 
-  it("inserts a fresh part plainly; a part holding a stored entry is sent once more, skipping what is stored", async () => {
-    const route = "/api/v1/insert-then-skip";
+  it("copies a fresh part; a part holding a stored entry is rolled back and sent again, skipping what is stored", async () => {
+    const route = "/api/v1/copy-then-skip";
     const batch = Array.from({ length: 30 }, (_, i) => logEntry({ route, timestamp: T0 + i }));
-    const query = vi.spyOn(single.pool, "query");
-    const sent = () => query.mock.calls.map((c) => (c[0] as unknown as { text: string }).text);
-    const skips = (text: string) => text.includes('ON CONFLICT ("timestamp", "id") DO NOTHING');
+    const rec = recordSent();
     try {
       expect(await storeLogBatch(single, batch.slice(0, 15))).toBe(15);
-      expect(sent().map(skips)).toEqual([false]);
-      query.mockClear();
+      expect(rec.kinds()).toEqual(FRESH);
+      rec.clear();
       // Parts of 10: the first part is all stored, the second half stored, the third fresh.
       expect(await storeLogBatch(single, batch, { partRows: 10 })).toBe(15);
-      expect(sent().map(skips)).toEqual([false, true, false, true, false]);
-      query.mockClear();
+      expect(rec.kinds()).toEqual([...STORED, ...STORED, ...FRESH]);
+      rec.clear();
       // Any other refusal is not retried as a replay: the batch fails, and the writer retries it later.
       const refused = logEntry({ route, timestamp: T0 + 500, method: null as unknown as string });
       await expect(storeLogBatch(single, [refused])).rejects.toThrow(/null value in column "method"/);
-      expect(sent().map(skips)).toEqual([false]);
+      expect(rec.kinds()).toEqual(["BEGIN", "copy", "ROLLBACK"]);
     } finally {
-      query.mockRestore();
+      rec.restore();
     }
     expect(await rawCount(route)).toBe(30);
     expect(await minuteCount(route)).toBe(30);
   });
 
-  it("a big batch goes unprepared (planned for its size) and in parts; every row is stored and counted once", async () => {
+  it("a part's raw rows and rollups commit together: a failed rollup statement leaves neither, and the retry counts once", async () => {
+    const route = "/api/v1/rolled-back";
+    const batch = Array.from({ length: 12 }, (_, i) => logEntry({ route, timestamp: T0 + i * 7_000 }));
+    const rec = recordSent((kind) =>
+      kind === "grouped" ? new Error("canceling statement due to user request") : undefined,
+    );
+    try {
+      await expect(storeLogBatch(single, batch)).rejects.toThrow("canceling statement");
+      expect(rec.kinds()).toEqual(["BEGIN", "copy", "grouped", "ROLLBACK"]);
+    } finally {
+      rec.restore();
+    }
+    expect(await rawCount(route)).toBe(0);
+    expect(await minuteCount(route)).toBe(0);
+    expect(await storeLogBatch(single, batch)).toBe(12);
+    expect(await rawCount(route)).toBe(12);
+    expect(await minuteCount(route)).toBe(12);
+  });
+
+  it("a connection that cannot roll back is closed, not handed to the next flush", async () => {
+    const route = "/api/v1/broken-connection";
+    const batch = Array.from({ length: 5 }, (_, i) => logEntry({ route, timestamp: T0 + i }));
+    await single.pool.query("SELECT 1"); // one idle connection in the pool
+    expect(single.pool.totalCount).toBe(1);
+    const broken = (kind: string) =>
+      kind === "grouped" || kind === "ROLLBACK" ? new Error("Connection terminated unexpectedly") : undefined;
+    const rec = recordSent(broken);
+    try {
+      await expect(storeLogBatch(single, batch)).rejects.toThrow("Connection terminated");
+    } finally {
+      rec.restore();
+    }
+    expect(single.pool.totalCount).toBe(0);
+    // The COPY's transaction ended with its connection: nothing of it is stored, and the next flush works.
+    expect(await rawCount(route)).toBe(0);
+    expect(await storeLogBatch(single, batch)).toBe(5);
+    expect(await minuteCount(route)).toBe(5);
+  });
+
+  it("a big batch goes in parts, every row stored and counted once; a big replayed part goes unprepared", async () => {
     const route = "/api/v1/big-batch";
     const n = PG_PREPARED_MAX_ROWS + 50;
     const batch = Array.from({ length: n }, (_, i) => logEntry({ route, timestamp: T0 + i }));
     // The same entry twice, in two different parts: stored and counted once.
     batch.push({ ...batch[3]! });
-    const query = vi.spyOn(single.pool, "query");
+    const rec = recordSent();
     try {
       expect(await storeLogBatch(single, batch, { partRows: 400 })).toBe(n);
-      const statements = query.mock.calls.map((c) => c[0] as unknown as { name?: string });
-      expect(statements).toHaveLength(Math.ceil(n / 400));
-      // Parts of 400 rows are within the prepared size; a part above it is sent unnamed.
-      expect(statements.every((q) => q.name?.startsWith("keyward_log_batch_"))).toBe(true);
-      query.mockClear();
-      const again = Array.from({ length: n }, (_, i) => logEntry({ route: `${route}/2`, timestamp: T0 + i }));
-      expect(await storeLogBatch(single, again)).toBe(n);
-      expect(query.mock.calls.map((c) => (c[0] as unknown as { name?: string }).name)).toEqual([undefined]);
+      expect(rec.kinds()).toEqual(Array.from({ length: Math.ceil(n / 400) }, () => FRESH).flat());
+      rec.clear();
+      // Replayed (every row stored): in parts within the prepared size the replay statement is named; a part above
+      // it is planned for its own size (unnamed).
+      expect(await storeLogBatch(single, batch.slice(0, 800), { partRows: 400 })).toBe(0);
+      expect(rec.sent.filter((q) => q.kind === "replay").map((q) => q.name?.startsWith("keyward_log_"))).toEqual([
+        true,
+        true,
+      ]);
+      rec.clear();
+      expect(await storeLogBatch(single, batch)).toBe(0);
+      expect(rec.sent.filter((q) => q.kind === "replay").map((q) => q.name)).toEqual([undefined]);
     } finally {
-      query.mockRestore();
+      rec.restore();
     }
     expect(await rawCount(route)).toBe(n);
     expect(await minuteCount(route)).toBe(n);
-    expect(await minuteCount(`${route}/2`)).toBe(n);
   });
 
   it("sends a batch's parts one at a time (the next is built meanwhile, never sent alongside)", async () => {
     const route = "/api/v1/pipelined";
     const n = 1_000;
     const batch = Array.from({ length: n }, (_, i) => logEntry({ route, timestamp: T0 + i }));
-    const query = single.pool.query.bind(single.pool) as (q: unknown) => Promise<unknown>;
+    const connect = single.pool.connect.bind(single.pool) as () => Promise<pg.PoolClient>;
     let inFlight = 0;
     let most = 0;
-    let sent = 0;
-    const spy = vi.spyOn(single.pool, "query").mockImplementation(((q: unknown) => {
+    let parts = 0;
+    const spy = vi.spyOn(single.pool, "connect").mockImplementation((async () => {
+      const client = await connect();
       inFlight++;
-      sent++;
+      parts++;
       most = Math.max(most, inFlight);
-      return query(q).finally(() => inFlight--);
+      const release = client.release.bind(client);
+      client.release = ((err?: Error | boolean) => {
+        inFlight--;
+        client.release = release;
+        release(err);
+      }) as typeof client.release;
+      return client;
     }) as never);
     try {
       expect(await storeLogBatch(single, batch, { partRows: 100 })).toBe(n);
     } finally {
       spy.mockRestore();
     }
-    expect(sent).toBe(10);
+    expect(parts).toBe(10);
     // Two parts at once would wait on the same rollup rows (and once measured slower, not faster).
     expect(most).toBe(1);
     expect(await rawCount(route)).toBe(n);
@@ -317,7 +400,7 @@ describe("a flush on PostgreSQL", () => {
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on("unhandledRejection", onUnhandled);
     const spy = vi
-      .spyOn(single.pool, "query")
+      .spyOn(single.pool, "connect")
       .mockImplementation((() => Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:5432"))) as never);
     try {
       await expect(storeLogBatch(single, batch, { partRows: 10 })).rejects.toThrow("ECONNREFUSED");

@@ -14,7 +14,10 @@ import {
 import { loggedKeyId, ROLLUP_RESOLUTIONS, statusClass, type LogEntry, type RollupResolution } from "./log-entry";
 import { bucketIndex, BOUNDS_MS, BUCKET_COUNT } from "./latency-histogram";
 import { retryWhileBusy } from "../db/storage-failure";
-import { pgBinaryArray, type PgArrayElement } from "../db/pg-binary-array";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { from as copyFrom } from "pg-copy-streams";
+import { pgBinaryArray, pgBinaryCopy, type PgArrayElement, type PgCopyColumn } from "../db/pg-binary-array";
 
 /** How long a SQLite flush waits for the database's write lock before it fails (and is retried by the writer). */
 const STORE_WAIT_MS = 1_000;
@@ -83,13 +86,18 @@ const LOG_VALUE: { [C in LogColumn]: (e: LogEntry, time: (ms: number) => string 
   path: (e) => e.path.slice(0, 500),
   status: (e) => e.status,
   statusClass: (e) => statusClass(e.status),
-  latencyMs: (e) => Math.round(e.latencyMs * 1000) / 1000,
+  latencyMs: (e) => storedLatency(e),
   ip: (e) => e.ip,
   userAgent: (e) => e.userAgent?.slice(0, 300) ?? null,
   errorCode: (e) => e.errorCode,
   secretSlot: (e) => e.secretSlot,
   refusal: (e) => (e.refusal ? JSON.stringify(e.refusal) : null),
 };
+
+/** A request's latency as its raw row stores it: to the microsecond. */
+function storedLatency(e: LogEntry): number {
+  return Math.round(e.latencyMs * 1000) / 1000;
+}
 
 /** A raw row's values (SQLite's row-by-row insert, the bulk seed): one literal, so every row has one shape. */
 export function logValues(e: LogEntry, time: (ms: number) => string): LogValues {
@@ -118,50 +126,94 @@ export function logValues(e: LogEntry, time: (ms: number) => string): LogValues 
   };
 }
 
-/** Minute and hour rollups of a batch, one row per (resolution, bucket, key, route, method, status class). */
-function rollupValues(entries: readonly LogEntry[], time: (ms: number) => string): RollupValues[] {
-  const out: RollupValues[] = [];
-  for (const resolution of Object.keys(ROLLUP_RESOLUTIONS) as RollupResolution[]) {
+/** The rollup resolutions, finest first: the finest is grouped from raw rows, each coarser one from it. */
+const [FINEST, ...COARSER] = (Object.keys(ROLLUP_RESOLUTIONS) as RollupResolution[]).sort(
+  (a, b) => ROLLUP_RESOLUTIONS[a] - ROLLUP_RESOLUTIONS[b],
+) as [RollupResolution, ...RollupResolution[]];
+
+/** A rollup group being summed: its key and totals, its histogram as one array (the id and time's spelling come last). */
+type RollupGroup = {
+  bucketMs: number;
+  apiKeyId: string;
+  route: string;
+  method: string;
+  statusClass: string;
+  ownerId: string;
+  partner: string;
+  count: number;
+  latencySumMs: number;
+  latencyMaxMs: number;
+  buckets: number[];
+};
+type GroupKey = Pick<RollupGroup, "apiKeyId" | "route" | "method" | "statusClass">;
+
+const groupKey = (bucketMs: number, g: GroupKey) => `${bucketMs}|${g.apiKeyId}|${g.route}|${g.method}|${g.statusClass}`;
+
+/**
+ * Minute and hour rollups of a batch, one row per (resolution, bucket, key, route, method, status class), from the
+ * values the raw rows store (latency rounded as stored), so a rollup always equals the sum of its raw rows. Rows are
+ * grouped once, by minute; each coarser resolution is summed from the minute groups (far fewer than the rows).
+ * `time` spells a bucket's start for the database, as in LOG_VALUE.
+ */
+function rollupValues(entries: readonly LogEntry[], time: (ms: number) => string | number): RollupValues[] {
+  const finest = new Map<string, RollupGroup>();
+  const finestMs = ROLLUP_RESOLUTIONS[FINEST];
+  for (const e of entries) {
+    const bucketMs = Math.floor(e.timestamp / finestMs) * finestMs;
+    const key: GroupKey = {
+      apiKeyId: e.apiKeyId ?? "",
+      route: e.route,
+      method: e.method,
+      statusClass: statusClass(e.status),
+    };
+    const k = groupKey(bucketMs, key);
+    let g = finest.get(k);
+    if (!g) {
+      g = { ...key, bucketMs, ownerId: e.ownerId ?? "", partner: e.partner ?? "", ...noRequests() };
+      finest.set(k, g);
+    }
+    const latencyMs = storedLatency(e);
+    g.count++;
+    g.latencySumMs += latencyMs;
+    g.latencyMaxMs = Math.max(g.latencyMaxMs, latencyMs);
+    g.buckets[bucketIndex(latencyMs)]!++;
+  }
+  const rows = (resolution: RollupResolution, groups: Map<string, RollupGroup>) =>
+    [...groups.values()].map(({ bucketMs, buckets, ...g }): RollupValues => ({
+      id: randomUUID(),
+      resolution,
+      bucketStart: time(bucketMs),
+      ...g,
+      ...(Object.fromEntries(HIST_COLUMNS.map((h, i) => [h, buckets[i]])) as Record<
+        (typeof HIST_COLUMNS)[number],
+        number
+      >),
+    }));
+  const out = rows(FINEST, finest);
+  for (const resolution of COARSER) {
     const size = ROLLUP_RESOLUTIONS[resolution];
-    const groups = new Map<string, RollupValues & { buckets: number[]; bucketMs: number }>();
-    for (const e of entries) {
-      const bucketMs = Math.floor(e.timestamp / size) * size;
-      const cls = statusClass(e.status);
-      const key = `${bucketMs}|${e.apiKeyId ?? ""}|${e.route}|${e.method}|${cls}`;
-      let acc = groups.get(key);
-      if (!acc) {
-        acc = {
-          id: randomUUID(),
-          resolution,
-          bucketStart: time(bucketMs),
-          bucketMs,
-          apiKeyId: e.apiKeyId ?? "",
-          ownerId: e.ownerId ?? "",
-          partner: e.partner ?? "",
-          route: e.route,
-          method: e.method,
-          statusClass: cls,
-          count: 0,
-          latencySumMs: 0,
-          latencyMaxMs: 0,
-          buckets: new Array<number>(BUCKET_COUNT).fill(0),
-          ...(Object.fromEntries(HIST_COLUMNS.map((h) => [h, 0])) as Record<(typeof HIST_COLUMNS)[number], number>),
-        };
-        groups.set(key, acc);
-      }
-      (acc.count as number)++;
-      (acc.latencySumMs as number) += e.latencyMs;
-      acc.latencyMaxMs = Math.max(acc.latencyMaxMs as number, e.latencyMs);
-      acc.buckets[bucketIndex(e.latencyMs)]!++;
+    const coarse = new Map<string, RollupGroup>();
+    for (const m of finest.values()) {
+      const bucketMs = Math.floor(m.bucketMs / size) * size;
+      const k = groupKey(bucketMs, m);
+      let g = coarse.get(k);
+      if (!g) coarse.set(k, (g = { ...m, bucketMs, ...noRequests() }));
+      g.count += m.count;
+      g.latencySumMs += m.latencySumMs;
+      g.latencyMaxMs = Math.max(g.latencyMaxMs, m.latencyMaxMs);
+      m.buckets.forEach((n, i) => (g.buckets[i]! += n));
     }
-    for (const acc of groups.values()) {
-      const { buckets, bucketMs: _bucketMs, ...row } = acc;
-      HIST_COLUMNS.forEach((h, i) => (row[h] = buckets[i]));
-      out.push(row);
-    }
+    out.push(...rows(resolution, coarse));
   }
   return out;
 }
+
+const noRequests = () => ({
+  count: 0,
+  latencySumMs: 0,
+  latencyMaxMs: 0,
+  buckets: new Array<number>(BUCKET_COUNT).fill(0),
+});
 
 type KeyTouch = { apiKeyId: string; at: number };
 type ScopeUse = { apiKeyId: string; scope: string; at: number };
@@ -323,36 +375,45 @@ const HIST_SQL = sql.join(
   }),
 );
 
-/** The columns sent per batch: id is the request id (see logValues), sent once and used for both. */
+/** The columns a replayed part sends as arrays: id is the request id (see logValues), sent once and used for both. */
 const SENT = LOG_COLUMNS.filter((c): c is Exclude<LogColumn, "id"> => c !== "id");
 const USAGE_PARAMS = ["touchKey", "touchAt", "scopeKey", "scopeName", "scopeAt"] as const;
-type BatchParam = (typeof SENT)[number] | (typeof USAGE_PARAMS)[number];
+type UsageParam = (typeof USAGE_PARAMS)[number];
+type ReplayParam = (typeof SENT)[number] | UsageParam;
+type GroupedParam = RollupColumn | UsageParam;
+
+/** Column types of the rollup groups a fresh part sends as arrays. */
+const ROLLUP_PG_TYPES: Record<RollupColumn, PgArrayElement> = {
+  id: "text",
+  resolution: "text",
+  bucketStart: "timestamp(3)",
+  apiKeyId: "text",
+  route: "text",
+  method: "text",
+  statusClass: "text",
+  ownerId: "text",
+  partner: "text",
+  count: "integer",
+  latencySumMs: "double precision",
+  latencyMaxMs: "double precision",
+  ...(Object.fromEntries(HIST_COLUMNS.map((h) => [h, "integer"])) as Record<(typeof HIST_COLUMNS)[number], "integer">),
+};
 
 /**
- * One statement per batch, and no explicit transaction (one statement is atomic): the raw rows from
- * unnest(arrays) (one array parameter per column, however many rows); with `skipStored`, skipping an entry
- * already stored (same primary key: timestamp and request id), without it failing on one (see storePostgres);
- * the minute and hour rollups of exactly the rows it inserted (RETURNING), grouped by the database
- * and upserted in the conflict key's order, so concurrent writers lock rollup rows in the same order (no deadlock)
- * and add to each other's counts; the keys' last use and the scopes they exercised (the newest time of each, which
- * a replay can only repeat: GREATEST); and how many rows it stored. A batch holding the same entry twice stores
- * and counts it once, as on SQLite. Built once: sent as a named (prepared) statement, so PostgreSQL parses and
- * plans it once per connection instead of once per flush.
+ * What a rollup upsert does on a row already there: counts, sums and histograms are added to it and the larger
+ * max kept, so no concurrent writer's increment is lost.
  */
-function batchStatementPostgres(k: Kysely<LogTables>, skipStored: boolean) {
-  const m = markers<BatchParam>([...SENT, ...USAGE_PARAMS]);
-  // unnest() per column in the select list (one ProjectSet walking the arrays in step) rather than one
-  // unnest(a, b, …) in FROM, which copies every column into a tuplestore first: a third less time unpacking.
-  const columns = SENT.map((c) => sql`unnest(${m[c]}::${sql.raw(LOG_PG_TYPES[c])}[]) AS ${sql.ref(c)}`);
-  const names = sql.join(SENT.map((c) => sql.ref(c)));
-  const query = sql<{ stored: number }>`
-    WITH ins AS (
-      INSERT INTO "RequestLog" ("id", ${names})
-      SELECT s."requestId", s.* FROM (SELECT ${sql.join(columns)}) AS s
-      ${skipStored ? sql`ON CONFLICT ("timestamp", "id") DO NOTHING` : sql``}
-      RETURNING "timestamp", "apiKeyId", "ownerId", "partner", "route", "method", "statusClass", "latencyMs"
-    ), roll AS (${rollupsFrom(sql.table("ins"))}
-    ), touched AS (
+const ROLLUP_ON_CONFLICT = sql`ON CONFLICT (${sql.join(ROLLUP_KEY.map((c) => sql.ref(c)))}) DO UPDATE SET ${sql.join(
+  ADDED.map((c) => sql`${sql.ref(c)} = "RequestRollup".${sql.ref(c)} + excluded.${sql.ref(c)}`),
+)},
+      "latencyMaxMs" = greatest("RequestRollup"."latencyMaxMs", excluded."latencyMaxMs")`;
+
+/**
+ * The keys' last use and the scopes they exercised (the newest time of each, which a replay can only repeat:
+ * GREATEST), as two data-modifying CTEs of a batch statement; `m` holds the statement's parameter markers.
+ */
+function usageUpdates(m: Record<UsageParam, never>) {
+  return sql`touched AS (
       UPDATE "ApiKey" SET "lastUsedAt" = u."at"
       FROM unnest(${m.touchKey}::text[], ${m.touchAt}::timestamp(3)[]) AS u("id", "at")
       WHERE "ApiKey"."id" = u."id" AND ("ApiKey"."lastUsedAt" IS NULL OR "ApiKey"."lastUsedAt" < u."at")
@@ -361,19 +422,58 @@ function batchStatementPostgres(k: Kysely<LogTables>, skipStored: boolean) {
       SELECT * FROM unnest(${m.scopeKey}::text[], ${m.scopeName}::text[], ${m.scopeAt}::timestamp(3)[])
       ON CONFLICT ("apiKeyId", "scope") DO UPDATE
         SET "lastUsedAt" = greatest("KeyScopeUsage"."lastUsedAt", excluded."lastUsedAt")
-    )
+    )`;
+}
+
+/**
+ * What goes with a fresh part's raw rows, in the same transaction: its minute and hour rollups, grouped in Node
+ * (rollupValues, as on SQLite: a fresh part is stored whole or not at all, so its rows are exactly the part) and sent
+ * as one array per column, upserted in the conflict key's order so concurrent writers lock rollup rows in the same
+ * order (no deadlock); and the keys' and scopes' last use. A few hundred groups, whatever the part's size: sent as
+ * a named (prepared) statement, parsed and planned once per connection.
+ */
+function groupedStatementPostgres(k: Kysely<LogTables>) {
+  const m = markers<GroupedParam>([...ROLLUP_COLUMNS, ...USAGE_PARAMS]);
+  const columns = ROLLUP_COLUMNS.map((c) => sql`unnest(${m[c]}::${sql.raw(ROLLUP_PG_TYPES[c])}[]) AS ${sql.ref(c)}`);
+  const query = sql`
+    WITH roll AS (
+      INSERT INTO "RequestRollup" (${sql.join(ROLLUP_COLUMNS.map((c) => sql.ref(c)))})
+      SELECT * FROM (SELECT ${sql.join(columns)}) AS g
+      ORDER BY ${sql.join(ROLLUP_KEY.map((c) => sql`g.${sql.ref(c)}`))}
+      ${ROLLUP_ON_CONFLICT}
+    ), ${usageUpdates(m)}
+    SELECT 1`;
+  return bindTemplate(query.compile(k), [...ROLLUP_COLUMNS, ...USAGE_PARAMS]);
+}
+
+/**
+ * A part that holds rows already stored (a replayed spool, a batch retried after some of its parts committed) in
+ * one statement, which is atomic on its own: the raw rows from unnest(arrays) (one array parameter per column,
+ * however many rows), skipping an entry already stored (same primary key: timestamp and request id); the minute
+ * and hour rollups of exactly the rows it inserted (RETURNING), grouped by the database and upserted in the
+ * conflict key's order, as above; the keys' and scopes' last use; and how many rows it stored.
+ */
+function replayStatementPostgres(k: Kysely<LogTables>) {
+  const m = markers<ReplayParam>([...SENT, ...USAGE_PARAMS]);
+  // unnest() per column in the select list (one ProjectSet walking the arrays in step) rather than one
+  // unnest(a, b, …) in FROM, which copies every column into a tuplestore first: a third less time unpacking.
+  const columns = SENT.map((c) => sql`unnest(${m[c]}::${sql.raw(LOG_PG_TYPES[c])}[]) AS ${sql.ref(c)}`);
+  const names = sql.join(SENT.map((c) => sql.ref(c)));
+  const query = sql<{ stored: number }>`
+    WITH ins AS (
+      INSERT INTO "RequestLog" ("id", ${names})
+      SELECT s."requestId", s.* FROM (SELECT ${sql.join(columns)}) AS s
+      ON CONFLICT ("timestamp", "id") DO NOTHING
+      RETURNING "timestamp", "apiKeyId", "ownerId", "partner", "route", "method", "statusClass", "latencyMs"
+    ), roll AS (${rollupsFrom(sql.table("ins"))}
+    ), ${usageUpdates(m)}
     SELECT count(*)::int AS "stored" FROM ins`;
   return bindTemplate(query.compile(k), [...SENT, ...USAGE_PARAMS]);
 }
 
-/** The rollup resolutions, finest first: the finest is grouped from raw rows, each coarser one from it. */
-const [FINEST, ...COARSER] = (Object.keys(ROLLUP_RESOLUTIONS) as RollupResolution[]).sort(
-  (a, b) => ROLLUP_RESOLUTIONS[a] - ROLLUP_RESOLUTIONS[b],
-);
-
 /**
  * INSERT the minute and hour rollups of the raw rows in `source` (a relation with RequestLog's columns), grouped
- * by the database: what storeLogBatch adds for the rows it inserts, and what the PostgreSQL bulk seed
+ * by the database: what a replayed part adds for the rows it inserts, and what the PostgreSQL bulk seed
  * (scripts/seed-logs-pg.ts) adds for a whole day at once. The rows are grouped once, by minute; the hours are summed
  * from the minute groups (far fewer than the rows), not grouped again from every row. Rows come in the conflict key's order,
  * so concurrent writers lock rollup rows in the same order (no deadlock); counts, sums and histograms are added to
@@ -381,7 +481,6 @@ const [FINEST, ...COARSER] = (Object.keys(ROLLUP_RESOLUTIONS) as RollupResolutio
  */
 export function rollupsFrom(source: RawBuilder<unknown>) {
   const key = sql.join(ROLLUP_KEY.map((c) => sql.ref(c)));
-  const added = sql.join(ADDED.map((c) => sql`${sql.ref(c)} = "RequestRollup".${sql.ref(c)} + excluded.${sql.ref(c)}`));
   const coarser = COARSER.map(
     (resolution) => sql`
       UNION ALL
@@ -408,57 +507,126 @@ export function rollupsFrom(source: RawBuilder<unknown>) {
       SELECT * FROM finest${sql.join(coarser, sql``)}
       ORDER BY 1, 2, 3, 4, 5, 6
     ) AS g
-    ON CONFLICT (${key}) DO UPDATE SET ${added},
-      "latencyMaxMs" = greatest("RequestRollup"."latencyMaxMs", excluded."latencyMaxMs")`;
+    ${ROLLUP_ON_CONFLICT}`;
 }
 
 /**
- * Rows per statement: a larger batch (a backlog, a replayed spool) is split into parts of this size, one statement
- * each (arrays are one parameter per column, so this bounds the statement's size, not its parameters). Each part is
- * atomic on its own; a batch that fails part-way is retried whole, and the rows already stored are skipped (their
- * request ids), so no transaction around the parts is needed. Big parts amortise the rollup upserts (one per
- * group, however many rows it holds).
+ * Rows per part: a larger batch (a backlog, a replayed spool) is split into parts of this size, one transaction
+ * each (this bounds the memory a part's encoding takes). Each part is atomic on its own; a batch that fails
+ * part-way is retried whole, and the rows already stored are skipped (their request ids), so no transaction around
+ * the parts is needed. Big parts amortise the rollup upserts (one per group, however many rows it holds).
  */
 export const PG_PART_ROWS = 20_000;
 
 /**
- * Up to this many rows a part is sent as the named (prepared) statement: PostgreSQL parses and plans it once per
- * connection, and its generic plan serves every flush of a running server (a few hundred rows, four times a
- * second). A bigger part is planned for its own size (unnamed): the generic plan sorts every returned row to
- * group the rollups, where the custom one hashes them first (measured ~15% slower at 5,000 rows).
+ * Up to this many rows a replayed part is sent as the named (prepared) statement: PostgreSQL parses and plans it
+ * once per connection. A bigger part is planned for its own size (unnamed): the generic plan sorts every returned
+ * row to group the rollups, where the custom one hashes them first (measured ~15% slower at 5,000 rows).
  */
 export const PG_PREPARED_MAX_ROWS = 1_000;
 
-type BatchStatement = { name: string; sql: string };
-/** The two forms of the batch statement and their one parameter binding (the ON CONFLICT clause has no parameters). */
-type BatchStatements = {
-  insert: BatchStatement;
-  skipStored: BatchStatement;
-  bind: (v: Record<BatchParam, unknown>) => unknown[];
+type NamedStatement<P extends string> = {
+  name: string;
+  sql: string;
+  bind: (v: Record<P, unknown>) => unknown[];
 };
-const pgStatements = new WeakMap<PostgresLogDb, BatchStatements>();
+/** The statements of a PostgreSQL batch write, built once per database. */
+type PgStatements = {
+  /** A fresh part's raw rows: binary COPY. */
+  copy: string;
+  /** A fresh part's rollup groups and usage, in the COPY's transaction. */
+  grouped: NamedStatement<GroupedParam>;
+  /** A part that met a stored row: everything in one statement that skips stored rows. */
+  replay: NamedStatement<ReplayParam>;
+};
+const pgStatements = new WeakMap<PostgresLogDb, PgStatements>();
 
-function pgStatementsFor(logDb: PostgresLogDb): BatchStatements {
+function pgStatementsFor(logDb: PostgresLogDb): PgStatements {
   let s = pgStatements.get(logDb);
   if (!s) {
-    const insert = batchStatementPostgres(logDb.kysely, false);
-    // The name changes with the text (a release that changes the statement never meets the old one prepared).
-    const named = (sql: string): BatchStatement => ({
-      name: `keyward_log_batch_${createHash("sha1").update(sql).digest("hex").slice(0, 12)}`,
-      sql,
+    // The name changes with the text (a release that changes a statement never meets the old one prepared).
+    const named = <P extends string>(t: { sql: string; bind: (v: Record<P, unknown>) => unknown[] }) => ({
+      name: `keyward_log_${createHash("sha1").update(t.sql).digest("hex").slice(0, 12)}`,
+      ...t,
     });
     s = {
-      insert: named(insert.sql),
-      skipStored: named(batchStatementPostgres(logDb.kysely, true).sql),
-      bind: insert.bind,
+      copy: `COPY "RequestLog" (${LOG_COLUMNS.map((c) => `"${c}"`).join(", ")}) FROM STDIN (FORMAT binary)`,
+      grouped: named(groupedStatementPostgres(logDb.kysely)),
+      replay: named(replayStatementPostgres(logDb.kysely)),
     };
     pgStatements.set(logDb, s);
   }
   return s;
 }
 
-/** PostgreSQL's unique_violation: in a batch statement only the raw insert can raise it (the rest are upserts). */
+/** A raw row's fields in a binary COPY: the same values, in LOG_COLUMNS' order. */
+const COPY_COLUMNS: PgCopyColumn<LogEntry>[] = LOG_COLUMNS.map((c) => {
+  const value = LOG_VALUE[c];
+  return { type: LOG_PG_TYPES[c], valueOf: (e: LogEntry) => value(e, epochMs) };
+});
+
+/** PostgreSQL's unique_violation: in a fresh part only the raw rows can raise it (the rest are upserts). */
 const isAlreadyStored = (err: unknown) => (err as { code?: unknown } | null)?.code === "23505";
+
+/** The usage arrays of a statement: a batch's usage goes with its first part, the others send empty arrays. */
+function usageParams(u: { keys: KeyTouch[]; scopes: ScopeUse[] }): Record<UsageParam, Buffer> {
+  return {
+    touchKey: pgBinaryArray("text", u.keys, (k) => k.apiKeyId),
+    touchAt: pgBinaryArray("timestamp(3)", u.keys, (k) => epochMs(k.at)),
+    scopeKey: pgBinaryArray("text", u.scopes, (s) => s.apiKeyId),
+    scopeName: pgBinaryArray("text", u.scopes, (s) => s.scope),
+    scopeAt: pgBinaryArray("timestamp(3)", u.scopes, (s) => epochMs(s.at)),
+  };
+}
+
+/** A part ready to send: its raw rows as COPY data, its rollup groups and usage as the grouped statement's values. */
+type Part = { entries: LogEntry[]; usage: { keys: KeyTouch[]; scopes: ScopeUse[] }; copy: Buffer; grouped: unknown[] };
+
+/**
+ * A fresh part in one transaction: COPY of its raw rows (binary; PostgreSQL inserts them a page at a time, with one
+ * WAL record per page, where an INSERT … SELECT writes one per row), then its rollups and usage. A part holding a
+ * stored row fails whole on it (unique_violation), having written nothing, and is sent again as the replay
+ * statement, which skips what is stored. Returns the rows stored.
+ */
+async function storePart(logDb: PostgresLogDb, statements: PgStatements, part: Part): Promise<number> {
+  try {
+    return await copyPart(logDb, statements, part);
+  } catch (err) {
+    if (!isAlreadyStored(err)) throw err;
+  }
+  const values: Record<string, unknown> = { ...usageParams(part.usage) };
+  // Binary arrays: timestamps go as epoch milliseconds (see pgBinaryArray).
+  for (const c of SENT) values[c] = pgBinaryArray(LOG_PG_TYPES[c], part.entries, (e) => LOG_VALUE[c](e, epochMs));
+  const { replay } = statements;
+  const { rows } = await logDb.pool.query<{ stored: number }>({
+    ...(part.entries.length <= PG_PREPARED_MAX_ROWS ? { name: replay.name } : {}),
+    text: replay.sql,
+    values: replay.bind(values as Record<ReplayParam, unknown>),
+  });
+  return rows[0]!.stored;
+}
+
+async function copyPart(logDb: PostgresLogDb, statements: PgStatements, part: Part): Promise<number> {
+  const client = await logDb.pool.connect();
+  // A connection that cannot even roll back is broken: released with the error, the pool closes it.
+  let broken: Error | undefined;
+  try {
+    await client.query("BEGIN");
+    try {
+      const copy = client.query(copyFrom(statements.copy));
+      await pipeline(Readable.from([part.copy]), copy);
+      const { grouped } = statements;
+      await client.query({ name: grouped.name, text: grouped.sql, values: part.grouped });
+      await client.query("COMMIT");
+      return copy.rowCount;
+    } catch (err) {
+      await client.query("ROLLBACK").catch((rollbackErr: Error) => (broken = rollbackErr));
+      throw err;
+    }
+  } finally {
+    client.release(broken);
+  }
+}
 
 async function storePostgres(
   logDb: PostgresLogDb,
@@ -473,46 +641,31 @@ async function storePostgres(
     return seen.has(k) ? false : (seen.add(k), true);
   });
   // Usage of every entry of the batch, not only of the rows stored: a replayed entry can only repeat a time
-  // already recorded (GREATEST), so the result is the same, and the statement needs no second round trip.
-  const { keys, scopes } = usage(entries);
-  const build = (i: number) => {
+  // already recorded (GREATEST), so the result is the same. It goes with the first part.
+  const batchUsage = usage(entries);
+  const none = { keys: [], scopes: [] };
+  const build = (i: number): Part => {
     const part = entries.slice(i, i + partRows);
-    const values: Record<string, unknown> = {};
-    // Binary arrays: timestamps go as epoch milliseconds (see pgBinaryArray).
-    for (const c of SENT) values[c] = pgBinaryArray(LOG_PG_TYPES[c], part, (e) => LOG_VALUE[c](e, epochMs));
-    // Usage goes with the first part.
-    const first = i === 0;
-    values.touchKey = pgBinaryArray("text", first ? keys : [], (k) => k.apiKeyId);
-    values.touchAt = pgBinaryArray("timestamp(3)", first ? keys : [], (k) => epochMs(k.at));
-    values.scopeKey = pgBinaryArray("text", first ? scopes : [], (u) => u.apiKeyId);
-    values.scopeName = pgBinaryArray("text", first ? scopes : [], (u) => u.scope);
-    values.scopeAt = pgBinaryArray("timestamp(3)", first ? scopes : [], (u) => epochMs(u.at));
-    return { prepared: part.length <= PG_PREPARED_MAX_ROWS, values: statements.bind(values as never) };
+    const partUsage = i === 0 ? batchUsage : none;
+    const groups: Record<string, unknown> = { ...usageParams(partUsage) };
+    const rollups = rollupValues(part, epochMs);
+    for (const c of ROLLUP_COLUMNS) groups[c] = pgBinaryArray(ROLLUP_PG_TYPES[c], rollups, (r) => r[c]);
+    return {
+      entries: part,
+      usage: partUsage,
+      copy: pgBinaryCopy(COPY_COLUMNS, part),
+      grouped: statements.grouped.bind(groups as Record<GroupedParam, unknown>),
+    };
   };
-  const send = (statement: BatchStatement, part: ReturnType<typeof build>) =>
-    logDb.pool
-      .query<{ stored: number }>({
-        ...(part.prepared ? { name: statement.name } : {}),
-        text: statement.sql,
-        values: part.values,
-      })
-      .then(({ rows }) => rows[0]!.stored);
-  // A part is inserted plainly: ON CONFLICT DO NOTHING costs every row a probe of the primary key and a second
-  // WAL record, about a fifth of the statement. A part holding a stored entry (a replayed spool, a batch retried
-  // after some parts committed) fails whole on it, having written nothing, and is sent again skipping what is stored.
-  const run = (part: ReturnType<typeof build>) =>
-    send(statements.insert, part).catch((err: unknown) =>
-      isAlreadyStored(err) ? send(statements.skipStored, part) : Promise.reject(err),
-    );
-  // Parts run one after another on one connection (two at once only made them wait on the same rollup rows),
-  // but each part's parameters are built while the part before it runs in PostgreSQL. A part that fails while
-  // the next is built is awaited (and its error thrown) right after: it must not count as unhandled meanwhile.
+  // Parts run one after another (two at once only made them wait on the same rollup rows), but each part is
+  // encoded while the part before it runs in PostgreSQL. A part that fails while the next is encoded is awaited
+  // (and its error thrown) right after: it must not count as unhandled meanwhile.
   const settled = (part: Promise<number>) => (part.catch(() => undefined), part);
-  let running = settled(run(build(0)));
+  let running = settled(storePart(logDb, statements, build(0)));
   let stored = 0;
   for (let i = partRows; i < entries.length; i += partRows) {
     await new Promise((r) => setImmediate(r)); // the part before leaves first
-    let next: ReturnType<typeof build>;
+    let next: Part;
     try {
       next = build(i);
     } catch (err) {
@@ -520,12 +673,12 @@ async function storePostgres(
       throw err;
     }
     stored += await running;
-    running = settled(run(next));
+    running = settled(storePart(logDb, statements, next));
   }
   return stored + (await running);
 }
 
-/** A timestamp for the binary arrays: whole epoch milliseconds, cut as a Date cuts them (SQLite's path formats one). */
+/** A timestamp for the binary encodings: whole epoch milliseconds, cut as a Date cuts them (SQLite's path formats one). */
 const epochMs = (ms: number) => Math.trunc(ms);
 
 /**

@@ -219,6 +219,11 @@ class PostgresLog implements PostgresLogDb {
     // An idle connection the server ends (a restart, a failover, an administrator) is an 'error' event on the pool:
     // without a listener Node treats it as uncaught and the process exits. The pool drops that connection itself.
     this.pool.on("error", onPoolError);
+    // A connection the server ends while it is checked out (mid-query, mid-transaction) is an 'error' event on that
+    // client, which the pool listens for only inside its own query(): Kysely and the log writer check clients out
+    // themselves, and the event would end the process. The query in flight fails with the error all the same, and
+    // the pool closes the connection when it comes back (it is no longer queryable).
+    this.pool.on("connect", (client) => client.on("error", () => undefined));
     this.kysely = new Kysely<LogTables>({ dialect: new PostgresDialect({ pool: this.pool }) });
   }
 

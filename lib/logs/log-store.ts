@@ -147,7 +147,9 @@ type RollupGroup = {
 };
 type GroupKey = Pick<RollupGroup, "apiKeyId" | "route" | "method" | "statusClass">;
 
-const groupKey = (bucketMs: number, g: GroupKey) => `${bucketMs}|${g.apiKeyId}|${g.route}|${g.method}|${g.statusClass}`;
+// Separated by NUL, which no stored text can hold (PostgreSQL refuses it), so two different groups never share a key.
+const groupKey = (bucketMs: number, g: GroupKey) =>
+  `${bucketMs}\0${g.apiKeyId}\0${g.route}\0${g.method}\0${g.statusClass}`;
 
 /**
  * Minute and hour rollups of a batch, one row per (resolution, bucket, key, route, method, status class), from the
@@ -226,7 +228,7 @@ function usage(entries: readonly LogEntry[]): { keys: KeyTouch[]; scopes: ScopeU
     if (!e.apiKeyId || e.status >= 400) continue;
     lastUsed.set(e.apiKeyId, Math.max(lastUsed.get(e.apiKeyId) ?? 0, e.timestamp));
     if (e.scopeUsed) {
-      const k = `${e.apiKeyId}|${e.scopeUsed}`;
+      const k = `${e.apiKeyId}\0${e.scopeUsed}`;
       const prev = scopeUsed.get(k);
       if (!prev || prev.at < e.timestamp)
         scopeUsed.set(k, { apiKeyId: e.apiKeyId, scope: e.scopeUsed, at: e.timestamp });
@@ -338,7 +340,7 @@ function storeSqlite(logDb: SqliteLogDb, entries: readonly LogEntry[]): Promise<
   );
 }
 
-/** Column types for UNNEST: one array parameter per column instead of one parameter per value. */
+/** Column types on PostgreSQL: of a raw row's COPY fields, and of the replay statement's array parameters. */
 export const LOG_PG_TYPES: Record<LogColumn, PgArrayElement> = {
   id: "text",
   requestId: "text",
@@ -565,7 +567,11 @@ const COPY_COLUMNS: PgCopyColumn<LogEntry>[] = LOG_COLUMNS.map((c) => {
   return { type: LOG_PG_TYPES[c], valueOf: (e: LogEntry) => value(e, epochMs) };
 });
 
-/** PostgreSQL's unique_violation: in a fresh part only the raw rows can raise it (the rest are upserts). */
+/**
+ * PostgreSQL's unique_violation. In a fresh part it means a raw row is already stored (the rollups and usage are
+ * upserts; a rollup's random id colliding is as good as impossible, and would only send the part through the replay
+ * statement, which stores and counts it once all the same).
+ */
 const isAlreadyStored = (err: unknown) => (err as { code?: unknown } | null)?.code === "23505";
 
 /** The usage arrays of a statement: a batch's usage goes with its first part, the others send empty arrays. */
@@ -583,8 +589,9 @@ function usageParams(u: { keys: KeyTouch[]; scopes: ScopeUse[] }): Record<UsageP
 type Part = { entries: LogEntry[]; usage: { keys: KeyTouch[]; scopes: ScopeUse[] }; copy: Buffer; grouped: unknown[] };
 
 /**
- * A fresh part in one transaction: COPY of its raw rows (binary; PostgreSQL inserts them a page at a time, with one
- * WAL record per page, where an INSERT … SELECT writes one per row), then its rollups and usage. A part holding a
+ * A fresh part in one transaction: COPY of its raw rows (binary; PostgreSQL fills the heap a page at a time, one
+ * WAL record per page where an INSERT … SELECT writes one per row; index entries are still one per row), then its
+ * rollups and usage. A part holding a
  * stored row fails whole on it (unique_violation), having written nothing, and is sent again as the replay
  * statement, which skips what is stored. Returns the rows stored.
  */
@@ -608,7 +615,8 @@ async function storePart(logDb: PostgresLogDb, statements: PgStatements, part: P
 
 async function copyPart(logDb: PostgresLogDb, statements: PgStatements, part: Part): Promise<number> {
   const client = await logDb.pool.connect();
-  // A connection that cannot even roll back is broken: released with the error, the pool closes it.
+  // A connection that cannot even roll back is broken: released with the error, the pool closes it. (One lost
+  // mid-transaction fails its query; its 'error' event is heard by the listener every log pool client has.)
   let broken: Error | undefined;
   try {
     await client.query("BEGIN");
@@ -682,7 +690,7 @@ async function storePostgres(
 const epochMs = (ms: number) => Math.trunc(ms);
 
 /**
- * Write a batch atomically (SQLite: one transaction; PostgreSQL: one statement per PG_PART_ROWS rows): raw rows,
+ * Write a batch atomically (SQLite: one transaction; PostgreSQL: one transaction per PG_PART_ROWS rows): raw rows,
  * minute and hour rollups, keys' last-used times and scope usage. Rows whose request id is already stored are
  * skipped and left out of the rollups, so replaying a spool (after a crash between commit and spool cleanup), or
  * retrying a batch part of which was stored, never double counts. Returns the rows written.

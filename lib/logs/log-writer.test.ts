@@ -302,12 +302,12 @@ describe("LogWriter under a storage outage", () => {
     const spool = new LogSpool(dir, INSTANCE);
     const realWrite = fs.writeSync;
     let call = 0;
-    vi.spyOn(fs, "writeSync").mockImplementation(((fd: number, data: Buffer | string, offset = 0) => {
+    vi.spyOn(fs, "writeSync").mockImplementation(((fd: number, data: Buffer | string, ...rest: unknown[]) => {
       call++;
       // First call: the kernel takes only part of the text; the retry for the rest meets ENOSPC.
       if (call === 1) return (realWrite as (...a: unknown[]) => number)(fd, Buffer.from(data), 0, 20);
       if (call === 2) throw Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
-      return (realWrite as (...a: unknown[]) => number)(fd, data, offset);
+      return (realWrite as (...a: unknown[]) => number)(fd, data, ...rest);
     }) as typeof fs.writeSync);
     const torn = entry();
     const later = [entry(), entry()];

@@ -25,12 +25,15 @@ type Width = (typeof WIDTHS)[number];
 const expect = baseExpect.configure({ timeout: 15_000 });
 test.describe.configure({ timeout: 180_000 });
 
-const states: Record<string, string> = {};
+type SessionState = Awaited<ReturnType<BrowserContext["storageState"]>>;
+const states: Record<string, SessionState> = {};
 
-/** Sign in once per account and keep the session (storage state) for every later context. */
-async function signedInState(browser: Browser, account: { email: string; password: string }): Promise<string> {
+/**
+ * Sign in once per account (in each worker: this file's tests run two at a time) and keep the session (storage
+ * state, in memory) for every later context.
+ */
+async function signedInState(browser: Browser, account: { email: string; password: string }): Promise<SessionState> {
   if (states[account.email]) return states[account.email]!;
-  const file = path.join(ARTIFACTS, `state-${account.email.split("@")[0]}.json`);
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto("/sign-in");
@@ -39,10 +42,10 @@ async function signedInState(browser: Browser, account: { email: string; passwor
   await page.getByRole("button", { name: "Sign in" }).click();
   // Sign-in hashes the password with argon2id: slow on a loaded machine.
   await expect(page.getByTestId("current-user")).toHaveText(account.email, { timeout: 30_000 });
-  await context.storageState({ path: file });
+  const state = await context.storageState();
   await context.close();
-  states[account.email] = file;
-  return file;
+  states[account.email] = state;
+  return state;
 }
 
 async function contextFor(

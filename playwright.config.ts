@@ -18,35 +18,12 @@ function chromiumExecutable(): string | undefined {
   return candidates.find((p): p is string => !!p && fs.existsSync(p));
 }
 
-/**
- * The dashboard sweep (every page at two widths and two themes, axe and a screenshot each, plus the debugging
- * flows) only reads and makes data of its own: it runs after everything else, two tests at a time (half its ~8
- * minutes on two cores). Every other spec runs one test at a time: some change what the shared server sees
- * (storage faults, throttles, instances of their own).
- */
-const PAGE_SWEEP = /dashboard-sweep\.spec\.ts/;
-
-const chromium = {
-  ...devices["Desktop Chrome"],
-  launchOptions: {
-    executablePath: chromiumExecutable(),
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  },
-};
-
 export default defineConfig({
   testDir: "e2e",
   outputDir: "test-results",
   fullyParallel: false,
   globalTeardown: "./e2e/support/global-teardown.ts",
-  workers: 2,
+  workers: 1,
   retries: process.env.CI ? 1 : 0,
   timeout: 60_000,
   // A sign-in (argon2 + a server render) can take several seconds on a shared, loaded 2-core machine.
@@ -59,14 +36,22 @@ export default defineConfig({
     acceptDownloads: true,
   },
   projects: [
-    { name: "chromium", use: chromium, testIgnore: PAGE_SWEEP, workers: 1 },
     {
-      name: "page-sweep",
-      use: chromium,
-      testMatch: PAGE_SWEEP,
-      dependencies: ["chromium"],
-      fullyParallel: true,
-      workers: 2,
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath: chromiumExecutable(),
+          args: [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+          ],
+        },
+      },
     },
   ],
   webServer: {

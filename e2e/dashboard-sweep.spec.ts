@@ -25,15 +25,12 @@ type Width = (typeof WIDTHS)[number];
 const expect = baseExpect.configure({ timeout: 15_000 });
 test.describe.configure({ timeout: 180_000 });
 
-type SessionState = Awaited<ReturnType<BrowserContext["storageState"]>>;
-const states: Record<string, SessionState> = {};
+const states: Record<string, string> = {};
 
-/**
- * Sign in once per account (in each worker: this file's tests run two at a time) and keep the session (storage
- * state, in memory) for every later context.
- */
-async function signedInState(browser: Browser, account: { email: string; password: string }): Promise<SessionState> {
+/** Sign in once per account and keep the session (storage state) for every later context. */
+async function signedInState(browser: Browser, account: { email: string; password: string }): Promise<string> {
   if (states[account.email]) return states[account.email]!;
+  const file = path.join(ARTIFACTS, `state-${account.email.split("@")[0]}.json`);
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto("/sign-in");
@@ -42,10 +39,10 @@ async function signedInState(browser: Browser, account: { email: string; passwor
   await page.getByRole("button", { name: "Sign in" }).click();
   // Sign-in hashes the password with argon2id: slow on a loaded machine.
   await expect(page.getByTestId("current-user")).toHaveText(account.email, { timeout: 30_000 });
-  const state = await context.storageState();
+  await context.storageState({ path: file });
   await context.close();
-  states[account.email] = state;
-  return state;
+  states[account.email] = file;
+  return file;
 }
 
 async function contextFor(

@@ -586,7 +586,8 @@ function usageParams(u: { keys: KeyTouch[]; scopes: ScopeUse[] }): Record<UsageP
 }
 
 /** A part ready to send: its raw rows as COPY data, its rollup groups and usage as the grouped statement's values. */
-type Part = { entries: LogEntry[]; usage: { keys: KeyTouch[]; scopes: ScopeUse[] }; copy: Buffer; grouped: unknown[] };
+/** `usage` is encoded once: both the grouped statement and, if the part meets a stored row, the replay send it. */
+type Part = { entries: LogEntry[]; usage: Record<UsageParam, Buffer>; copy: Buffer; grouped: unknown[] };
 
 /**
  * A fresh part in one transaction: COPY of its raw rows (binary; PostgreSQL fills the heap a page at a time, one
@@ -601,7 +602,7 @@ async function storePart(logDb: PostgresLogDb, statements: PgStatements, part: P
   } catch (err) {
     if (!isAlreadyStored(err)) throw err;
   }
-  const values: Record<string, unknown> = { ...usageParams(part.usage) };
+  const values: Record<string, unknown> = { ...part.usage };
   // Binary arrays: timestamps go as epoch milliseconds (see pgBinaryArray).
   for (const c of SENT) values[c] = pgBinaryArray(LOG_PG_TYPES[c], part.entries, (e) => LOG_VALUE[c](e, epochMs));
   const { replay } = statements;
@@ -651,11 +652,11 @@ async function storePostgres(
   // Usage of every entry of the batch, not only of the rows stored: a replayed entry can only repeat a time
   // already recorded (GREATEST), so the result is the same. It goes with the first part.
   const batchUsage = usage(entries);
-  const none = { keys: [], scopes: [] };
+  const none = usageParams({ keys: [], scopes: [] });
   const build = (i: number): Part => {
     const part = entries.slice(i, i + partRows);
-    const partUsage = i === 0 ? batchUsage : none;
-    const groups: Record<string, unknown> = { ...usageParams(partUsage) };
+    const partUsage = i === 0 ? usageParams(batchUsage) : none;
+    const groups: Record<string, unknown> = { ...partUsage };
     const rollups = rollupValues(part, epochMs);
     for (const c of ROLLUP_COLUMNS) groups[c] = pgBinaryArray(ROLLUP_PG_TYPES[c], rollups, (r) => r[c]);
     return {
